@@ -1,0 +1,416 @@
+"""Generate realistic venue registries for the fire-safety pack (rules/fire_safety.yaml).
+
+Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised with numpy and written
+in chunks, so 10^6 rows take seconds (CSV/Parquet) and memory stays flat for larger runs.
+
+    python benchmarks/generate_venues.py --n 1000000 --seed 1 --out /tmp/venues.parquet
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/venues.csv
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+        --out examples/venues_gb18030.csv
+
+The format follows the extension: .csv, .jsonl, .parquet, .xlsx (xlsx only up to Excel's row limit).
+``--bad-rows`` below 1 is a fraction of the rows, from 1 up a number of rows; bad rows carry one
+deliberate error each (negative area, unknown venue type, text in a number column, an impossible
+date, a missing venue type, Chinese text in an integer column). About ``--missing`` (default 5%) of
+the cells of every optional field are left empty at random.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+CHUNK = 100_000
+XLSX_MAX_ROWS = 1_048_575
+
+# code, weight, median floor area m², sigma, floors lo..hi, persons per m², P(gas), P(people live on
+# the premises), P(underground), P(sells combustibles)
+TYPES = [
+    ("other", 22.0, 120, 0.6, 1, 3, 0.15, 0.20, 0.08, 0.02, 0.6),
+    ("restaurant", 16.0, 300, 0.8, 1, 3, 0.50, 0.92, 0.04, 0.04, 0.05),
+    ("office", 10.0, 2500, 1.0, 3, 30, 0.08, 0.15, 0.0, 0.01, 0.0),
+    ("factory", 9.0, 4000, 1.0, 1, 5, 0.03, 0.30, 0.05, 0.0, 0.2),
+    ("warehouse", 6.0, 3000, 0.9, 1, 3, 0.005, 0.05, 0.05, 0.03, 0.5),
+    ("hotel", 7.0, 3000, 0.9, 3, 25, 0.05, 0.60, 0.0, 0.02, 0.05),
+    ("entertainment", 6.0, 600, 0.7, 1, 6, 0.40, 0.30, 0.02, 0.10, 0.05),
+    ("mall", 6.0, 2500, 1.3, 1, 8, 0.30, 0.40, 0.02, 0.12, 0.85),
+    ("internet_cafe", 3.0, 400, 0.5, 1, 4, 0.40, 0.05, 0.03, 0.08, 0.0),
+    ("school", 3.0, 15000, 0.6, 3, 6, 0.10, 0.60, 0.0, 0.0, 0.0),
+    ("kindergarten", 3.0, 2500, 0.4, 2, 3, 0.12, 0.60, 0.0, 0.0, 0.0),
+    ("hospital", 2.0, 12000, 1.0, 3, 20, 0.06, 0.50, 0.0, 0.01, 0.0),
+    ("elderly_care", 2.0, 3000, 0.7, 2, 8, 0.06, 0.70, 0.0, 0.0, 0.0),
+    ("fuel_station", 2.0, 400, 0.4, 1, 2, 0.03, 0.05, 0.03, 0.0, 0.9),
+    ("transport_terminal", 0.7, 6000, 0.8, 1, 3, 0.15, 0.30, 0.0, 0.02, 0.1),
+    ("stadium", 0.5, 12000, 0.8, 1, 4, 0.20, 0.10, 0.0, 0.0, 0.0),
+    ("assembly_hall", 0.4, 5000, 0.6, 1, 4, 0.25, 0.10, 0.0, 0.0, 0.0),
+    ("library", 0.5, 5000, 0.8, 2, 6, 0.10, 0.05, 0.0, 0.01, 0.0),
+    ("exhibition_hall", 0.4, 8000, 0.9, 1, 4, 0.15, 0.10, 0.0, 0.01, 0.0),
+    ("museum", 0.5, 5000, 0.9, 1, 4, 0.10, 0.05, 0.0, 0.01, 0.0),
+    ("archive", 0.3, 3000, 0.6, 2, 6, 0.02, 0.05, 0.0, 0.01, 0.0),
+]
+CODES = np.array([t[0] for t in TYPES])
+WEIGHTS = np.array([t[1] for t in TYPES]) / sum(t[1] for t in TYPES)
+PARAMS = np.array([t[2:] for t in TYPES], dtype=float)  # columns follow TYPES from "median" on
+CROWDED = {"mall", "hotel", "stadium", "assembly_hall", "entertainment", "hospital", "elderly_care", "school",
+           "kindergarten", "transport_terminal", "library", "exhibition_hall", "museum", "restaurant",
+           "internet_cafe"}
+PLACE_6_6 = {"hotel", "entertainment", "mall"}
+PUBLIC = {"school", "kindergarten", "hospital", "transport_terminal", "stadium", "assembly_hall", "library",
+          "exhibition_hall", "museum", "archive"}
+
+SUFFIXES = {
+    "other": "便利店 五金店 理发店 洗衣店 小超市 烟酒店 服装店 药店 建材店 电动车行",
+    "restaurant": "饭店 酒楼 火锅店 面馆 小吃店 大排档 餐厅 土菜馆",
+    "office": "大厦 科技有限公司 商务中心 写字楼 网络科技有限公司",
+    "factory": "服装厂 机械厂 电子有限公司 制鞋厂 纺织有限公司 包装厂 家具厂 塑料制品厂",
+    "warehouse": "仓库 物流仓储中心 冷链仓储 建材仓库 快递分拣中心",
+    "hotel": "大酒店 宾馆 酒店 快捷酒店 商务酒店 精品民宿",
+    "entertainment": "KTV 量贩式KTV 歌舞厅 影城 游艺厅 足浴城 桑拿中心 酒吧 密室逃脱馆 剧本杀馆",
+    "mall": "商场 购物中心 商贸城 超市 农贸市场 家居广场",
+    "internet_cafe": "网吧 网咖 电竞馆",
+    "school": "小学 中学 实验学校 职业技术学校 外国语学校",
+    "kindergarten": "幼儿园 实验幼儿园 托育中心",
+    "hospital": "医院 中医院 人民医院 妇幼保健院 社区卫生服务中心",
+    "elderly_care": "养老院 颐养院 老年公寓 康养中心 敬老院",
+    "fuel_station": "加油站 加油加气站",
+    "transport_terminal": "汽车客运站 客运中心 长途汽车站 客运码头",
+    "stadium": "体育馆 体育中心 全民健身中心",
+    "assembly_hall": "大会堂 会议中心 人民大会堂",
+    "library": "图书馆 图书分馆 少儿图书馆",
+    "exhibition_hall": "展览馆 会展中心 规划展览馆",
+    "museum": "博物馆 纪念馆 美术馆",
+    "archive": "档案馆 城建档案馆",
+}
+BRANDS = ("春风 星光 金港 华府 欣悦 明珠 锦绣 和平 新世纪 东方 天和 恒丰 盛世 阳光 海韵 瑞丰 红星 宏达 永盛 福满 聚贤 "
+          "悦来 同福 百味 金桥 云端 星辰 蓝海 绿洲 嘉禾 鸿运 万家 百乐 金色年华 好再来 顺发 兴隆 长兴 富春 钱江 之江 "
+          "西子 湖畔 运河 望江 丰收 美佳 新天地 凯旋 花园 翠竹 梧桐 银河 晨曦").split()
+PLACES = ("城东 城西 城南 城北 江南 文澜 新城 西溪 南苑 北苑 长河 浦沿 古荡 翠苑 景芳 采荷 湖滨 清波 九堡 丁桥 笕桥 三墩 "
+          "蒋村 转塘 留下 五常 仓前 良渚 临浦 瓜沥 新塘 北干 宁围 崇贤 塘栖 东湖 乔司 下沙 白杨 义蓬 银湖 东洲 "
+          "富春 锦城 青山湖 玲珑 潘板 横畈").split()
+ROADS = ("文一 文二 文三 天目山 教工 莫干山 东新 石桥 秋涛 江南 滨盛 江陵 建国 解放 延安 环城北 凤起 庆春 体育场 "
+         "湖墅 丰潭 古墩 紫金港 余杭塘 文化 人民 中山 新华 和平 工人 胜利 育才 学院 青年 园林 长江 黄河 通惠 "
+         "市心 金城 振宁 富春江 迎宾 临平 星桥 南苑 藕花洲 望梅").split()
+ROAD_KINDS = np.array(["路", "路", "路", "街", "大道", "巷"])
+
+# city, county code, county name, weight (registries are heaviest in the central districts)
+COUNTIES = {
+    "杭州市": [("330102", "上城区", 1.3), ("330105", "拱墅区", 1.3), ("330106", "西湖区", 1.2),
+             ("330108", "滨江区", 0.8), ("330109", "萧山区", 1.5), ("330110", "余杭区", 1.2),
+             ("330111", "富阳区", 0.8), ("330112", "临安区", 0.6), ("330113", "临平区", 0.8),
+             ("330114", "钱塘区", 0.7)],
+    "宁波市": [("330203", "海曙区", 1.0), ("330205", "江北区", 0.8), ("330206", "北仑区", 0.9),
+             ("330211", "镇海区", 0.6), ("330212", "鄞州区", 1.3), ("330213", "奉化区", 0.6)],
+    "温州市": [("330302", "鹿城区", 1.2), ("330303", "龙湾区", 0.8), ("330304", "瓯海区", 0.9),
+             ("330305", "洞头区", 0.2)],
+    "嘉兴市": [("330402", "南湖区", 0.9), ("330411", "秀洲区", 0.8)],
+    "湖州市": [("330502", "吴兴区", 0.9), ("330503", "南浔区", 0.6)],
+    "绍兴市": [("330602", "越城区", 0.9), ("330603", "柯桥区", 1.0), ("330604", "上虞区", 0.8)],
+    "金华市": [("330702", "婺城区", 0.9), ("330703", "金东区", 0.6)],
+    "衢州市": [("330802", "柯城区", 0.6), ("330803", "衢江区", 0.4)],
+    "舟山市": [("330902", "定海区", 0.5), ("330903", "普陀区", 0.4)],
+    "台州市": [("331002", "椒江区", 0.8), ("331003", "黄岩区", 0.7), ("331004", "路桥区", 0.7)],
+    "丽水市": [("331102", "莲都区", 0.6)],
+}
+STATIONS_PER_COUNTY = 4
+GRIDS_PER_STATION = 12
+
+FIELDS = ["venue_type", "building_area_m2", "floors_above_ground", "building_height_m", "underground",
+          "sells_combustibles", "guest_rooms", "beds", "boarding_beds", "waiting_hall_m2", "occupancy", "exits",
+          "exit_width_ratio", "sprinklers", "fire_alarm", "fire_lane_blocked", "exits_blocked",
+          "evacuation_signs_ok", "emergency_lighting_ok", "extinguishers_ok", "electrical_faults", "gas_in_use",
+          "people_living_on_premises", "hazmat_with_dwelling", "fires_last_3_years", "open_hazards",
+          "last_inspection"]
+COLUMNS = ["entity_id", "name", "address", "city", "county", "station", "grid"] + FIELDS
+# each bad row carries one of these, in turn: (column, value)
+BAD_KINDS = [("building_area_m2", -120.0), ("venue_type", "spa_club"), ("occupancy", "abc"),
+             ("last_inspection", "2023-13-45"), ("venue_type", None), ("exits", "两个")]
+
+
+class Geography:
+    """The counties rows are drawn from, with their stations and grids."""
+
+    def __init__(self, cities: str):
+        chosen = COUNTIES if cities == "zhejiang" else {"杭州市": COUNTIES["杭州市"]}
+        rows = [(city, code, name, w) for city, lst in chosen.items() for code, name, w in lst]
+        self.city = np.array([r[0] for r in rows])
+        self.code = np.array([r[1] for r in rows])
+        self.name = np.array([r[2] for r in rows])
+        weights = np.array([r[3] for r in rows])
+        self.p = weights / weights.sum()
+        # station stems per county: a fixed, county-dependent pick from PLACES
+        picks = [(i * 7 + np.arange(STATIONS_PER_COUNTY) * 11) % len(PLACES) for i in range(len(rows))]
+        self.stem = np.array([[PLACES[j] for j in p] for p in picks])
+
+
+def _pick(rng: np.random.Generator, pool: list[str] | np.ndarray, n: int) -> np.ndarray:
+    return np.asarray(pool)[rng.integers(0, len(pool), n)]
+
+
+def _suffixes(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
+    out = np.empty(len(t), dtype=object)
+    for i, code in enumerate(CODES):
+        idx = np.flatnonzero(t == i)
+        if idx.size:
+            out[idx] = _pick(rng, SUFFIXES[code].split(), idx.size)
+    return out.astype(str)
+
+
+def _identity(rng: np.random.Generator, n: int, t: np.ndarray, geo: Geography,
+              counters: np.ndarray) -> dict[str, np.ndarray]:
+    c = rng.choice(len(geo.p), n, p=geo.p)
+    s = rng.integers(0, STATIONS_PER_COUNTY, n)
+    seq = _sequence(c, counters)
+    public = np.isin(CODES[t], list(PUBLIC))
+    stem = np.where(public, _pick(rng, PLACES, n), _pick(rng, BRANDS, n))
+    road = np.char.add(_pick(rng, ROADS, n), _pick(rng, ROAD_KINDS, n))
+    number = rng.integers(1, 999, n).astype(str)
+    station_stem = geo.stem[c, s]
+    return {
+        "entity_id": np.char.add(np.char.add("FS-", geo.code[c]), np.char.add("-", np.char.zfill(seq.astype(str), 6))),
+        "name": np.char.add(np.char.add(geo.name[c], stem), _suffixes(rng, t)),
+        "address": np.char.add(np.char.add(np.char.add(geo.city[c], geo.name[c]), road), np.char.add(number, "号")),
+        "city": geo.city[c],
+        "county": geo.name[c],
+        "station": np.char.add(np.char.add(geo.name[c], station_stem), "派出所"),
+        "grid": np.char.add(np.char.add(station_stem, "街道第"),
+                            np.char.add(rng.integers(1, GRIDS_PER_STATION + 1, n).astype(str), "网格")),
+    }
+
+
+def _sequence(county: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """1-based running number of each row within its county, continuing across chunks."""
+    order = np.argsort(county, kind="stable")
+    sorted_c = county[order]
+    starts = np.searchsorted(sorted_c, np.arange(len(counters)))
+    rank = np.empty(len(county), dtype=np.int64)
+    rank[order] = np.arange(len(county)) - starts[sorted_c]
+    seq = counters[county] + rank + 1
+    counters += np.bincount(county, minlength=len(counters))
+    return seq
+
+
+def _system_state(rng: np.random.Generator, required: np.ndarray, strict: np.ndarray) -> np.ndarray:
+    """not_required / missing / ok / faulty: mostly compliant, rarely missing where a veto applies."""
+    u = rng.random(len(required))
+    p_missing = np.where(strict, 0.006, 0.02)
+    req = np.where(u < p_missing, "missing", np.where(u < p_missing + 0.05, "faulty", "ok"))
+    opt = np.where(u < 0.85, "not_required", np.where(u < 0.99, "ok", "faulty"))
+    return np.where(required, req, opt)
+
+
+def _venues(rng: np.random.Generator, t: np.ndarray, ref: np.datetime64) -> dict[str, np.ndarray]:
+    n = len(t)
+    code = CODES[t]
+    median, sigma, f_lo, f_hi, density, p_gas, p_live, p_under, p_sells = PARAMS[t].T
+    is_ = {k: code == k for k in CODES}
+    area = np.round(median * np.exp(sigma * rng.standard_normal(n)), 0).clip(15)
+    floors = (f_lo + np.floor((f_hi - f_lo + 1) * rng.random(n) ** 2)).astype(np.int64)
+    height = np.round(floors * rng.uniform(3.0, 4.5, n), 1)
+    underground = rng.random(n) < p_under
+    occupancy = np.maximum(2, np.round(area * density * rng.uniform(0.6, 1.4, n))).astype(np.int64)
+    crowded = np.isin(code, list(CROWDED))
+    need_two = (area > 200) | (occupancy > 50)
+    exits = np.where(need_two, np.maximum(2, np.ceil(area / 3000)), 1).astype(np.int64)
+    exits = np.where(need_two & (rng.random(n) < 0.012), exits - 1, exits).clip(1)
+    u = rng.random(n)
+    width = np.where(u < 0.006, rng.uniform(0.5, 0.8, n),
+                     np.where(u < 0.05, rng.uniform(0.8, 1.0, n), rng.uniform(1.0, 1.6, n)))
+    strict = np.isin(code, list(PLACE_6_6)) | (underground & crowded)
+    spr_req = (area > 3000) | (height > 24) | (strict & (area > 1000))
+    alarm_req = (area > 2000) | (height > 24) | np.isin(code, ["hotel", "entertainment", "hospital", "elderly_care",
+                                                               "kindergarten"]) | (underground & crowded)
+    rooms = np.maximum(5, np.round(area / rng.uniform(45, 75, n))).astype(np.int64)
+    beds = np.round(area / np.where(is_["hospital"], rng.uniform(60, 120, n), rng.uniform(30, 60, n)))
+    boarding = np.where(is_["school"], np.where(rng.random(n) < 0.5, 0, np.round(area / rng.uniform(40, 80, n))),
+                        np.where(rng.random(n) < 0.85, 0, rng.integers(20, 121, n)))
+    p_hazmat = np.where(is_["other"] | is_["warehouse"], 0.008, 0.001)
+    inspected = ref - np.minimum(1500, rng.gamma(2.0, 110.0, n)).astype("timedelta64[D]")
+    # a minority of badly run venues has every kind of deficiency several times as often
+    worse = np.where(rng.random(n) < 0.2, 5.0, 1.0)
+    return {
+        "venue_type": code,
+        "building_area_m2": area,
+        "floors_above_ground": floors,
+        "building_height_m": height,
+        "underground": underground,
+        "sells_combustibles": rng.random(n) < p_sells,
+        "guest_rooms": (rooms, ~is_["hotel"]),
+        "beds": (beds.astype(np.int64), ~(is_["hospital"] | is_["elderly_care"])),
+        "boarding_beds": (boarding.astype(np.int64), ~(is_["school"] | is_["kindergarten"])),
+        "waiting_hall_m2": (np.round(area * rng.uniform(0.1, 0.25, n), 0), ~is_["transport_terminal"]),
+        "occupancy": occupancy,
+        "exits": exits,
+        "exit_width_ratio": np.round(width, 2),
+        "sprinklers": _system_state(rng, spr_req, strict),
+        "fire_alarm": _system_state(rng, alarm_req, strict),
+        "fire_lane_blocked": rng.random(n) < 0.03 * worse,
+        "exits_blocked": rng.random(n) < 0.02 * worse,
+        "evacuation_signs_ok": rng.random(n) > 0.05 * worse,
+        "emergency_lighting_ok": rng.random(n) > 0.05 * worse,
+        "extinguishers_ok": rng.random(n) > 0.06 * worse,
+        "electrical_faults": rng.poisson(np.where(is_["restaurant"] | is_["other"], 0.35, 0.2) * worse),
+        "gas_in_use": rng.random(n) < p_gas,
+        "people_living_on_premises": rng.random(n) < p_live * worse,
+        "hazmat_with_dwelling": rng.random(n) < p_hazmat * worse,
+        "fires_last_3_years": rng.poisson(np.where(is_["restaurant"], 0.06, 0.03) * worse),
+        "open_hazards": np.where(rng.random(n) < 0.75 / worse, 0, rng.poisson(worse / 2)),
+        "last_inspection": inspected,
+    }
+
+
+def _column(values: np.ndarray | tuple, missing: np.ndarray) -> pa.Array:
+    if isinstance(values, tuple):  # (values, not-applicable mask)
+        values, na = values
+        missing = missing | na
+    if values.dtype.kind == "M":
+        return pa.array(values.astype("datetime64[D]"), type=pa.date32(), mask=missing)
+    if values.dtype.kind in "US":
+        return pa.array(values.astype(object), type=pa.string(), mask=missing)
+    return pa.array(values, mask=missing)
+
+
+def make_chunk(seed: int, index: int, n: int, geo: Geography, counters: np.ndarray, ref: np.datetime64,
+               missing: float) -> pa.Table:
+    """Rows of one chunk; ``counters`` (entity-id sequence per county) is advanced in place."""
+    rng = np.random.default_rng([seed, index])
+    t = rng.choice(len(CODES), n, p=WEIGHTS)
+    ident = _identity(rng, n, t, geo, counters)
+    fields = _venues(rng, t, ref)
+    cols = {k: pa.array(v.astype(object), type=pa.string()) for k, v in ident.items()}
+    for name in FIELDS:
+        gaps = np.zeros(n, bool) if name == "venue_type" else rng.random(n) < missing
+        cols[name] = _column(fields[name], gaps)
+    return pa.table(cols)
+
+
+def bad_rows(n: int, bad: float, seed: int) -> dict[int, int]:
+    """Row position -> index into BAD_KINDS."""
+    k = int(round(bad * n)) if bad < 1 else int(bad)
+    k = min(k, n)
+    pos = np.sort(np.random.default_rng([seed, 7_777_777]).choice(n, k, replace=False))
+    return {int(p): i % len(BAD_KINDS) for i, p in enumerate(pos)}
+
+
+def spoil(table: pa.Table, start: int, bad: dict[int, int], as_text: set[str]) -> pa.Table:
+    """Cast the columns that may hold bad text to string, then write the bad values in."""
+    for name in as_text:
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, name, pc.cast(table[name], pa.string()))
+    hits = {p - start: k for p, k in bad.items() if start <= p < start + table.num_rows}
+    for col in {BAD_KINDS[k][0] for k in hits.values()}:
+        values = table[col].to_pylist()
+        for row, k in hits.items():
+            if BAD_KINDS[k][0] == col:
+                values[row] = BAD_KINDS[k][1]
+        i = table.schema.get_field_index(col)
+        table = table.set_column(i, col, pa.array(values, type=table.schema.field(col).type))
+    return table
+
+
+def chunks(n: int, seed: int, cities: str, ref: dt.date, missing: float, bad: float):
+    geo = Geography(cities)
+    counters = np.zeros(len(geo.p), dtype=np.int64)
+    spoilt = bad_rows(n, bad, seed) if bad else {}
+    as_text = {c for c, v in BAD_KINDS if isinstance(v, str) and c != "venue_type"} if spoilt else set()
+    ref64 = np.datetime64(ref, "D")
+    for index, start in enumerate(range(0, n, CHUNK)):
+        table = make_chunk(seed, index, min(CHUNK, n - start), geo, counters, ref64, missing)
+        yield spoil(table, start, spoilt, as_text) if spoilt else table
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+def write_csv(path: Path, tables, encoding: str) -> None:
+    import pyarrow.csv as pacsv
+
+    with open(path, "wb") as out:
+        out.write((",".join(COLUMNS) + "\n").encode(encoding))
+        for table in tables:
+            data = _csv_bytes(pacsv, table)
+            out.write(data if encoding.lower().replace("-", "") == "utf8" else data.decode("utf-8").encode(encoding))
+
+
+def _csv_bytes(pacsv, table: pa.Table) -> bytes:
+    """CSV text without quotes where no value needs them (as most registry exports look)."""
+    for style in ("none", "needed"):
+        buf = pa.BufferOutputStream()
+        try:
+            pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style=style))
+        except pa.ArrowInvalid:
+            continue
+        return buf.getvalue().to_pybytes()
+    raise AssertionError("unreachable: quoting 'needed' always succeeds")
+
+
+def write_jsonl(path: Path, tables, encoding: str) -> None:
+    with open(path, "w", encoding=encoding, newline="\n") as out:
+        for table in tables:
+            for row in table.to_pylist():
+                out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+def write_parquet(path: Path, tables, encoding: str) -> None:
+    import pyarrow.parquet as pq
+
+    writer = None
+    try:
+        for table in tables:
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def write_xlsx(path: Path, tables, encoding: str) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("venues")
+    ws.append(COLUMNS)
+    for table in tables:
+        for row in zip(*(table[c].to_pylist() for c in COLUMNS)):
+            ws.append(list(row))
+    wb.save(path)
+
+
+WRITERS = {".csv": write_csv, ".jsonl": write_jsonl, ".parquet": write_parquet, ".xlsx": write_xlsx}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=1000, help="number of venues (default 1000)")
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--out", required=True, help="output file: .csv, .jsonl, .parquet or .xlsx")
+    ap.add_argument("--bad-rows", type=float, default=0.0,
+                    help="rows with a deliberate error: a fraction below 1, a count from 1 up (default 0)")
+    ap.add_argument("--missing", type=float, default=0.05, help="share of empty optional cells (default 0.05)")
+    ap.add_argument("--encoding", default="utf-8", help="text encoding for .csv/.jsonl, e.g. gb18030")
+    ap.add_argument("--cities", choices=["hangzhou", "zhejiang"], default="hangzhou",
+                    help="one city's districts, or the whole province")
+    ap.add_argument("--ref-date", type=dt.date.fromisoformat, default=dt.date(2025, 6, 30),
+                    help="date the registry was extracted (last inspections lie before it)")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    writer = WRITERS.get(out.suffix.lower())
+    if writer is None:
+        ap.error(f"unknown output format '{out.suffix}': use one of {', '.join(WRITERS)}")
+    if args.n < 0 or not 0 <= args.missing < 1 or args.bad_rows < 0:
+        ap.error("--n, --missing and --bad-rows must not be negative (and --missing below 1)")
+    if writer is write_xlsx and args.n > XLSX_MAX_ROWS:
+        ap.error(f"xlsx holds at most {XLSX_MAX_ROWS} rows: write .csv or .parquet instead")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer(out, chunks(args.n, args.seed, args.cities, args.ref_date, args.missing, args.bad_rows), args.encoding)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""riskgrade — grade supervised entities into tiered risk levels from YAML rule packs.
+
+>>> import datetime as dt, riskgrade
+>>> pack = riskgrade.loads_pack(riskgrade.api.EXAMPLE_PACK)
+>>> riskgrade.grade({"exits": 1}, pack, as_of=dt.date(2026, 1, 1)).level
+'red'
+"""
+
+from . import api
+from .api import (EntityResult, GradeResult, PackResult, grade, grade_file, grade_table, load_pack,
+                  load_packs, loads_pack)
+from .compiler import Program
+from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
+                     RiskgradeError)
+from .grading import Counts, RowReject
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Counts",
+    "Diagnostic",
+    "EngineError",
+    "EntityResult",
+    "GradeResult",
+    "InputError",
+    "Location",
+    "OptionError",
+    "OutputError",
+    "PackError",
+    "PackResult",
+    "Program",
+    "RiskgradeError",
+    "RowReject",
+    "__version__",
+    "api",
+    "grade",
+    "grade_file",
+    "grade_table",
+    "load_pack",
+    "load_packs",
+    "loads_pack",
+]

@@ -1,0 +1,196 @@
+"""The reference engine: one entity at a time, in plain Python — slow and obviously right.
+
+It restates the grading semantics independently of the numpy code (see ``scoring.combine`` for the
+precedence), so the two can be held to each other by property tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Mapping
+
+from ..compiler.program import CompiledExpr, Program
+from ..expr.interpret import Env, evaluate
+from ..io.convert import convert_entity
+from ..plan.interval import adjust, finish
+from .base import Reason, resolve_params
+
+name = "reference"
+
+
+def grade_records(program: Program, records: list[Mapping[str, Any]], as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Grade raw entity dicts; a rejected entity's record has ``rejected`` with its reasons."""
+    chosen = resolve_params(program, params)
+    out = []
+    for raw in records:
+        values, errors = convert_entity(program.fields, raw)
+        if errors:
+            out.append({"rejected": [(f, v, r, "RG400") for f, v, r in errors]})
+            continue
+        out.append(grade_entity(program, values, as_of, chosen))
+    return out
+
+
+def field_is_missing(program: Program, name_: str, values: Mapping[str, Any]) -> bool:
+    f = next(f for f in program.fields if f.name == name_)
+    v = values.get(name_)
+    if f.kind == "list":
+        return v is None or any(r.get(sub.name) is None for r in v for sub in f.items)
+    return v is None
+
+
+def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
+                 params: Mapping[str, Any]) -> dict[str, Any]:
+    """Grade one entity whose values are already typed (``io.convert.convert_entity``)."""
+    lookup = lambda table, key: program.tables[table].lookup_value(key)  # noqa: E731
+    env = Env(values, as_of, lookup, {}, params)
+    for dname, cexpr in program.derive:
+        env.derived[dname] = evaluate(cexpr.node, env)
+    gaps: set[str] = set()
+    rejects: list[Reason] = []
+
+    def note_gaps(cexpr: CompiledExpr) -> None:
+        gaps.update(f for f in cexpr.fields if field_is_missing(program, f, values))
+
+    applies = True
+    if program.applies_when is not None:
+        a = evaluate(program.applies_when.node, env)
+        if a is None:
+            note_gaps(program.applies_when)
+        applies = a is True
+    record = _empty_record(program, env.derived)
+    if not applies:
+        record["data_gaps"] = _ordered_gaps(program, gaps)
+        return record
+
+    fired = []
+    for rule in program.rules:
+        v = evaluate(rule.when.node, env)
+        if v is None:
+            note_gaps(rule.when)
+            if rule.on_missing == "error":
+                missing = sorted(f for f in rule.when.fields if field_is_missing(program, f, values))
+                rejects.append((rule.id, None, f"rule {rule.id} needs data that is missing: "
+                                               f"{', '.join(missing) or '?'}", "RG401"))
+            v = rule.on_missing == "worst"
+        if v:
+            fired.append(rule)
+    score = _score(program, fired, env)
+    if score is None:
+        for c in (program.score.expr, program.score.likelihood, program.score.severity):
+            if c is not None:
+                note_gaps(c)
+        if program.on_missing == "error":
+            rejects.append(("score", None, "the score cannot be computed: data missing", "RG403"))
+    level = _level(program, score, fired)
+    for f in program.fields:
+        if f.required and values.get(f.name) is None:
+            rejects.append((f.name, None, f"required field '{f.name}' is missing", "RG402"))
+    if rejects:
+        return {"rejected": rejects}
+
+    measures = set(program.level_controls[level])
+    for rule in fired:
+        measures.update(rule.controls)
+    interval, next_due = _schedule(program, level, env, values, as_of, note_gaps)
+    lv = program.levels[level]
+    record.update(
+        applies=True, level=lv.id, rank=level + 1, color=lv.color, score=score,
+        fired=[r.id for r in fired], controls=[program.measures[m][0] for m in sorted(measures)],
+        responsible=program.responsible[level], inspection_interval_days=interval, next_inspection=next_due,
+        data_gaps=_ordered_gaps(program, gaps))
+    return record
+
+
+def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "pack": program.pack_id, "pack_version": program.version, "pack_sha256": program.sha256,
+        "applies": False, "level": None, "rank": None, "color": None, "score": None, "fired": [],
+        "controls": [], "responsible": None, "inspection_interval_days": None, "next_inspection": None,
+        "data_gaps": [],
+    }
+    record.update(derived)
+    return record
+
+
+def _ordered_gaps(program: Program, gaps: set[str]) -> list[str]:
+    return [f.name for f in program.fields if f.name in gaps]
+
+
+def _group_totals(program: Program, fired: list[Any]) -> list[float]:
+    totals = {g: 0.0 for g in program.score.groups}
+    for rule in fired:
+        if rule.points:
+            totals[rule.group] += rule.points
+    return [t if cap is None else min(t, cap) for t, cap in zip(totals.values(), program.score.caps)]
+
+
+def _score(program: Program, fired: list[Any], env: Env) -> float | None:
+    spec = program.score
+    if spec.method in ("sum", "deduct"):
+        score = spec.base
+        for total in _group_totals(program, fired):
+            score = score + total if spec.method == "sum" else score - total
+    elif spec.method == "max":
+        score = max((r.points for r in fired), default=spec.base)
+    elif spec.method == "product":
+        best: dict[str, float] = {}
+        for r in fired:
+            best[r.group] = max(best.get(r.group, -math.inf), r.points)
+        score = spec.base
+        for g in spec.groups:
+            score = score * best.get(g, 1.0)
+    elif spec.method == "matrix":
+        assert spec.likelihood and spec.severity and spec.matrix
+        li, si = evaluate(spec.likelihood.node, env), evaluate(spec.severity.node, env)
+        rows, cols = len(spec.matrix), len(spec.matrix[0])
+        if li is None or si is None or not (float(li).is_integer() and float(si).is_integer()
+                                            and 1 <= li <= rows and 1 <= si <= cols):
+            return None
+        score = spec.matrix[int(li) - 1][int(si) - 1]
+    else:
+        assert spec.expr is not None
+        env.rule_points = 0.0
+        for total in _group_totals(program, fired):
+            env.rule_points += total
+        score = evaluate(spec.expr.node, env)
+    return score if score is not None and math.isfinite(score) else None
+
+
+def _level(program: Program, score: float | None, fired: list[Any]) -> int:
+    n_levels = len(program.levels)
+    if score is None:
+        band = 0 if program.on_missing == "worst" else n_levels - 1
+    else:
+        band = program.score.band_of(score)
+    vetoes = [r.set_level for r in fired if r.set_level is not None]
+    veto = min(vetoes) if vetoes else n_levels
+    shift = sum(r.raise_ - r.lower for r in fired)
+    level = min(max(min(band, veto) - shift, 0), n_levels - 1)
+    return min(level, veto)
+
+
+def _schedule(program: Program, level: int, env: Env, values: Mapping[str, Any], as_of: dt.date,
+              note_gaps: Any) -> tuple[int | None, dt.date | None]:
+    insp = program.inspection
+    if insp is None:
+        return None, None
+    base = insp.intervals[level]
+    interval = None if base is None else float(base)
+    for m in insp.modifiers:
+        assert m.when is not None
+        hit = evaluate(m.when.node, env)
+        if hit is None:
+            note_gaps(m.when)
+        if hit and interval is not None:
+            interval = adjust(interval, m)
+    for c in insp.campaigns:
+        if interval is not None and c.in_window(as_of) and (c.levels is None or level in c.levels):
+            interval = adjust(interval, c)
+    days = finish(interval)
+    if days is None:
+        return None, None
+    last = values.get(insp.last_inspection) if insp.last_inspection else None
+    return days, (as_of if last is None else last + dt.timedelta(days=days))

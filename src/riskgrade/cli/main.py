@@ -1,0 +1,51 @@
+"""The ``riskgrade`` command: a thin layer that parses arguments and calls the public API.
+
+Exit codes: 0 success, 1 findings (pack errors, failed examples, rejected rows), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from ..errors import RiskgradeError
+from . import check, grade, schema
+
+COMMANDS = {"grade": grade, "check": check, "schema": schema}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="riskgrade",
+        description="Grade supervised entities into risk levels (red/orange/yellow/blue) from YAML rule packs.",
+        epilog="Example: riskgrade grade examples/venues.csv --rules rules/ -o graded.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"riskgrade {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in COMMANDS.items():
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(COMMANDS[args.command].run(args))
+    except RiskgradeError as exc:
+        print(f"riskgrade {args.command}: {exc}", file=sys.stderr)
+        return 2 if not hasattr(exc, "diagnostics") else 1
+    except KeyboardInterrupt:
+        print("riskgrade: interrupted; no output file was replaced", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

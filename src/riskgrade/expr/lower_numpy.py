@@ -1,0 +1,369 @@
+"""Expression trees -> numpy kernels over whole columns, with three-valued logic.
+
+``lower(node)`` is called once per expression when a pack is compiled; the kernel it returns is
+called once per chunk of rows. Representations are those of ``riskgrade.table``: float64 with NaN
+for numbers and dates, ``Tri`` for booleans, ``Codes`` for text; constants stay numpy scalars and
+broadcast. Every arithmetic result that is not finite becomes missing, as in the interpreter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any, Callable, Mapping, Protocol
+
+import numpy as np
+
+from ..table import Codes, ListColumn, Tri, day_number
+from .nodes import Aggregate, Arith, Call, Compare, Const, Expr, IfElse, InList, Logic, Lookup, Name, Unary
+
+Value = Any  # np.ndarray | float | Tri | Codes
+
+
+class NumpyTable(Protocol):
+    def lookup(self, key: Value) -> Value: ...
+
+
+@dataclass
+class Frame:
+    """What kernels read: the chunk's columns, derived values so far, parameters and tables."""
+
+    n: int
+    columns: Mapping[str, Any]
+    as_of: dt.date
+    tables: Mapping[str, NumpyTable]
+    params: Mapping[str, Value] = field(default_factory=dict)
+    derived: dict[str, Value] = field(default_factory=dict)
+    rule_points: np.ndarray | None = None
+    parent: "Frame | None" = None
+    segment: np.ndarray | None = None  # for an item frame: the parent row of each item
+    _outer: dict[tuple[str, str], Value] = field(default_factory=dict)
+
+    @property
+    def as_of_day(self) -> float:
+        return day_number(self.as_of)
+
+
+Kernel = Callable[[Frame], Value]
+
+
+def lower(node: Expr) -> Kernel:
+    return _LOWER[type(node)](node)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def to_tri(v: Value, n: int) -> Tri:
+    return Tri(np.broadcast_to(v.value, (n,)), np.broadcast_to(v.known, (n,)))
+
+
+def broadcast(v: Value, n: int) -> Value:
+    if isinstance(v, Tri):
+        return to_tri(v, n)
+    if isinstance(v, Codes):
+        return Codes(np.broadcast_to(v.codes, (n,)), v.vocab)
+    return np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
+
+
+def _finite(x: Value) -> Value:
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(np.isfinite(x), x, np.nan)
+
+
+def missing_mask(v: Value) -> Value:
+    if isinstance(v, Tri):
+        return ~v.known
+    if isinstance(v, Codes):
+        return v.codes < 0
+    return np.isnan(v)
+
+
+def unify(a: Codes, b: Codes) -> tuple[Value, Value, tuple[str, ...]]:
+    """Re-code two text values into one vocabulary."""
+    if a.vocab == b.vocab:
+        return a.codes, b.codes, a.vocab
+    vocab = list(a.vocab)
+    index = {s: i for i, s in enumerate(vocab)}
+    for s in b.vocab:
+        if s not in index:
+            index[s] = len(vocab)
+            vocab.append(s)
+    remap = np.array([index[s] for s in b.vocab] + [-1], dtype=np.int32)
+    return a.codes, remap[b.codes], tuple(vocab)
+
+
+# --- kernels ---------------------------------------------------------------------------------------
+
+def _const(node: Const) -> Kernel:
+    v = node.value
+    if isinstance(v, bool):
+        value: Value = Tri(np.bool_(v), np.bool_(True))
+    elif isinstance(v, str):
+        value = Codes(np.int32(0), (v,))
+    elif isinstance(v, dt.date):
+        value = np.float64(day_number(v))
+    else:
+        value = np.float64(v)
+    return lambda frame: value
+
+
+def _name(node: Name) -> Kernel:
+    name, scope = node.name, node.scope
+
+    def read(frame: Frame) -> Value:
+        if scope == "item":
+            return frame.columns[name]
+        if frame.parent is not None:
+            key = (scope, name)
+            if key not in frame._outer:
+                outer = read(frame.parent)
+                frame._outer[key] = _take(outer, frame.segment)
+            return frame._outer[key]
+        if scope == "field":
+            return frame.columns[name]
+        if scope == "derived":
+            return frame.derived[name]
+        if scope == "param":
+            return frame.params[name]
+        return frame.rule_points
+    return read
+
+
+def _take(v: Value, idx: np.ndarray) -> Value:
+    if isinstance(v, Tri):
+        return Tri(np.broadcast_to(v.value, idx.shape) if np.ndim(v.value) == 0 else v.value[idx],
+                   np.broadcast_to(v.known, idx.shape) if np.ndim(v.known) == 0 else v.known[idx])
+    if isinstance(v, Codes):
+        return Codes(v.codes if np.ndim(v.codes) == 0 else v.codes[idx], v.vocab)
+    return v if np.ndim(v) == 0 else v[idx]
+
+
+def _unary(node: Unary) -> Kernel:
+    inner = lower(node.operand)
+    if node.op == "not":
+        def not_(frame: Frame) -> Value:
+            x = inner(frame)
+            return Tri(~x.value & x.known, x.known)
+        return not_
+    return lambda frame: -inner(frame)
+
+
+_ARITH: dict[str, Callable[[Value, Value], Value]] = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
+    "//": np.floor_divide, "%": np.remainder, "**": np.power,
+}
+
+
+def _arith(node: Arith) -> Kernel:
+    left, right, op = lower(node.left), lower(node.right), _ARITH[node.op]
+
+    def arith(frame: Frame) -> Value:
+        with np.errstate(all="ignore"):
+            return _finite(op(left(frame), right(frame)))
+    return arith
+
+
+_CMP: dict[str, Callable[[Value, Value], Value]] = {
+    "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+    "==": np.equal, "!=": np.not_equal,
+}
+
+
+def _compare(node: Compare) -> Kernel:
+    left, right, op = lower(node.left), lower(node.right), _CMP[node.op]
+
+    def compare(frame: Frame) -> Value:
+        a, b = left(frame), right(frame)
+        if isinstance(a, Codes):
+            ca, cb, _ = unify(a, b)
+            known = (ca >= 0) & (cb >= 0)
+            return Tri(op(ca, cb) & known, known)
+        known = ~(np.isnan(a) | np.isnan(b))
+        with np.errstate(invalid="ignore"):
+            return Tri(op(a, b) & known, known)
+    return compare
+
+
+def _logic(node: Logic) -> Kernel:
+    parts = [lower(o) for o in node.operands]
+    is_and = node.op == "and"
+
+    def logic(frame: Frame) -> Value:
+        values = [p(frame) for p in parts]
+        all_known = reduce(np.logical_and, [x.known for x in values])
+        if is_and:
+            v = reduce(np.logical_and, [x.value for x in values])
+            some_false = reduce(np.logical_or, [x.known & ~x.value for x in values])
+            return Tri(v & all_known, all_known | some_false)
+        v = reduce(np.logical_or, [x.value for x in values])
+        return Tri(v, all_known | v)
+    return logic
+
+
+def _in_list(node: InList) -> Kernel:
+    inner, options, negate = lower(node.operand), node.options, node.negate
+    if node.operand.type.kind == "date":
+        options = tuple(day_number(o) for o in options)  # type: ignore[arg-type]
+
+    def in_list(frame: Frame) -> Value:
+        x = inner(frame)
+        if isinstance(x, Codes):
+            wanted = [x.vocab.index(o) for o in options if o in x.vocab]
+            known = x.codes >= 0
+            hit = np.isin(x.codes, np.array(wanted, dtype=np.int32))
+        else:
+            known = ~np.isnan(x)
+            hit = np.isin(x, np.array(options, dtype=np.float64))
+        if negate:
+            hit = ~hit
+        return Tri(hit & known, known)
+    return in_list
+
+
+def _if_else(node: IfElse) -> Kernel:
+    cond, then, orelse = lower(node.cond), lower(node.then), lower(node.orelse)
+
+    def if_else(frame: Frame) -> Value:
+        c, a, b = cond(frame), then(frame), orelse(frame)
+        if isinstance(a, Tri):
+            return Tri(np.where(c.value, a.value, b.value) & c.known,
+                       np.where(c.value, a.known, b.known) & c.known)
+        if isinstance(a, Codes):
+            ca, cb, vocab = unify(a, b)
+            return Codes(np.where(c.known, np.where(c.value, ca, cb), -1).astype(np.int32), vocab)
+        return np.where(c.known, np.where(c.value, a, b), np.nan)
+    return if_else
+
+
+def _lookup(node: Lookup) -> Kernel:
+    key, name = lower(node.key), node.table
+    return lambda frame: frame.tables[name].lookup(key(frame))
+
+
+# --- functions -------------------------------------------------------------------------------------
+
+def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = np.where(np.isnan(days), 0, days).astype(np.int64).astype("datetime64[D]")
+    years = d.astype("datetime64[Y]")
+    months = d.astype("datetime64[M]")
+    return (years.astype(np.int64) + 1970, (months - years).astype(np.int64) + 1,
+            (d - months).astype(np.int64) + 1)
+
+
+def _years_since(args: list[Value], frame: Frame) -> Value:
+    d = np.asarray(args[0], dtype=np.float64)
+    y, m, dd = _ymd(d)
+    a = frame.as_of
+    before = (a.month < m) | ((a.month == m) & (a.day < dd))
+    return np.where(np.isnan(d), np.nan, (a.year - y - before).astype(np.float64))
+
+
+def _round(args: list[Value], frame: Frame) -> Value:
+    digits = int(args[1]) if len(args) > 1 else 0
+    with np.errstate(all="ignore"):
+        if digits >= 0:
+            scale = 10.0 ** digits
+            return _finite(np.rint(_finite(args[0] * scale)) / scale)
+        scale = 10.0 ** -digits
+        return _finite(np.rint(_finite(args[0] / scale)) * scale)
+
+
+def _coalesce(args: list[Value], frame: Frame) -> Value:
+    out = args[0]
+    for nxt in args[1:]:
+        if isinstance(out, Tri):
+            out = Tri(np.where(out.known, out.value, nxt.value), out.known | nxt.known)
+        elif isinstance(out, Codes):
+            ca, cb, vocab = unify(out, nxt)
+            out = Codes(np.where(ca >= 0, ca, cb).astype(np.int32), vocab)
+        else:
+            out = np.where(np.isnan(out), nxt, out)
+    return out
+
+
+NUMPY_FUNCTIONS: dict[str, Callable[[list[Value], Frame], Value]] = {
+    "days_since": lambda a, f: f.as_of_day - a[0],
+    "years_since": _years_since,
+    "days_between": lambda a, f: a[1] - a[0],
+    "coalesce": _coalesce,
+    "is_missing": lambda a, f: Tri(missing_mask(a[0]), np.bool_(True)),
+    "abs": lambda a, f: np.abs(a[0]),
+    "round": _round,
+    "min": lambda a, f: np.minimum.reduce(np.broadcast_arrays(*a)),
+    "max": lambda a, f: np.maximum.reduce(np.broadcast_arrays(*a)),
+}
+
+
+def _call(node: Call) -> Kernel:
+    args, fn = [lower(a) for a in node.args], NUMPY_FUNCTIONS[node.func]
+    return lambda frame: fn([a(frame) for a in args], frame)
+
+
+# --- aggregates over list fields -------------------------------------------------------------------
+
+def _seg_count(segment: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(segment, weights=mask.astype(np.float64), minlength=n)
+
+
+def _agg_sum(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
+    miss = np.isnan(vals)
+    total = np.bincount(seg, weights=np.where(miss, 0.0, vals), minlength=n)
+    bad = (_seg_count(seg, miss, n) > 0) | ~lst.known
+    return _finite(np.where(bad, np.nan, total))
+
+
+def _agg_count(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
+    if vals is None:
+        return np.where(lst.known, lst.lengths().astype(np.float64), np.nan)
+    bad = (_seg_count(seg, ~vals.known, n) > 0) | ~lst.known
+    return np.where(bad, np.nan, _seg_count(seg, vals.value, n))
+
+
+def _agg_any(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
+    some_true = _seg_count(seg, vals.value, n) > 0
+    some_unknown = _seg_count(seg, ~vals.known, n) > 0
+    return Tri(some_true & lst.known, (some_true | ~some_unknown) & lst.known)
+
+
+def _agg_all(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
+    some_false = _seg_count(seg, vals.known & ~vals.value, n) > 0
+    some_unknown = _seg_count(seg, ~vals.known, n) > 0
+    return Tri(~some_false & ~some_unknown & lst.known, (some_false | ~some_unknown) & lst.known)
+
+
+def _extreme(ufunc: np.ufunc, start: float) -> Callable[..., Value]:
+    def agg(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
+        out = np.full(n, start)
+        ufunc.at(out, seg, vals)
+        bad = (_seg_count(seg, np.isnan(vals), n) > 0) | ~lst.known | (lst.lengths() == 0)
+        return np.where(bad, np.nan, out)
+    return agg
+
+
+NUMPY_AGGREGATES: dict[str, Callable[..., Value]] = {
+    "sum": _agg_sum, "count": _agg_count, "any": _agg_any, "all": _agg_all,
+    "min": _extreme(np.minimum, np.inf), "max": _extreme(np.maximum, -np.inf),
+}
+
+
+def _aggregate(node: Aggregate) -> Kernel:
+    body = lower(node.body) if node.body is not None else None
+    combine, name = NUMPY_AGGREGATES[node.func], node.list_name
+
+    def aggregate(frame: Frame) -> Value:
+        lst: ListColumn = frame.columns[name]
+        if body is None:
+            return combine(None, None, lst, frame.n)
+        seg = np.repeat(np.arange(frame.n), lst.lengths())
+        inner = Frame(int(lst.offsets[-1]), lst.items.columns, frame.as_of, frame.tables,
+                      parent=frame, segment=seg)
+        vals = broadcast(body(inner), inner.n)
+        return combine(vals, seg, lst, frame.n)
+    return aggregate
+
+
+_LOWER: dict[type, Callable[[Any], Kernel]] = {
+    Const: _const, Name: _name, Unary: _unary, Arith: _arith, Compare: _compare, Logic: _logic,
+    InList: _in_list, IfElse: _if_else, Lookup: _lookup, Call: _call, Aggregate: _aggregate,
+}

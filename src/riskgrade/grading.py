@@ -1,0 +1,179 @@
+"""Grade a stream of raw chunks with one or more packs, accounting for every row.
+
+Each chunk is converted to each pack's declared types, graded by every pack, and split into the rows
+graded and the rows rejected (a row rejected by any pack is rejected whole, with every reason), so
+that rows in = rows graded + rows rejected, whatever the chunking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from .backends import batch
+from .backends.base import PackGrades
+from .compiler.program import CompiledField, Program
+from .errors import OptionError
+from .io.convert import RowErrors, convert_column
+from .io.read_base import RawChunk
+from .results.tables import LONG_SCHEMA, interleave, long_table, value_column, wide_table
+from .table import Table
+
+ID_COLUMNS = ("entity_id", "id")
+
+
+@dataclass(frozen=True)
+class RowReject:
+    """A row that was not graded: where it is, which field or rule, and why."""
+
+    row: int
+    entity_id: str | None
+    field: str
+    value: Any
+    reason: str
+    code: str
+    pack: str | None = None
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}, " if self.source else ""
+        who = f" ({self.entity_id})" if self.entity_id else ""
+        pack = f" [{self.pack}]" if self.pack else ""
+        shown = "" if self.value is None else f" = {self.value!r}"
+        return f"{where}row {self.row}{who}{pack}: {self.field}{shown}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value)
+        return {"source": self.source, "row": self.row, "entity_id": self.entity_id, "pack": self.pack, "field": self.field,
+                "value": value, "code": self.code, "reason": self.reason}
+
+
+@dataclass
+class Counts:
+    rows_in: int = 0
+    graded: int = 0
+    rejected: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.rows_in} rows in = {self.graded} graded + {self.rejected} rejected"
+
+
+@dataclass
+class ChunkResult:
+    long: pa.Table
+    wide: pa.Table
+    rejects: list[RowReject]
+
+
+@dataclass
+class Grader:
+    """Prepared once for a set of packs, a grading date and parameters; grades chunk after chunk."""
+
+    programs: Sequence[Program]
+    as_of: dt.date
+    params: Mapping[str, Any] = field(default_factory=dict)
+    id_column: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.programs:
+            raise OptionError("no rule packs to grade with")
+        if not isinstance(self.as_of, dt.date) or isinstance(self.as_of, dt.datetime):
+            raise OptionError(f"as_of must be a date, got {self.as_of!r}")
+        declared = {name for p in self.programs for name in p.params}
+        unknown = sorted(set(self.params) - declared)
+        if unknown:
+            raise OptionError(f"unknown parameter(s) {', '.join(unknown)}; the packs declare: "
+                              f"{', '.join(sorted(declared)) or 'none'}")
+        self.derived_names = _derived_column_names(self.programs)
+        self.schema = _long_schema(self.programs, self.derived_names)
+        for p in self.programs:  # fail fast on bad parameter values, before any row is read
+            batch.resolve_params(p, self._params_for(p))
+
+    def _params_for(self, program: Program) -> dict[str, Any]:
+        return {k: v for k, v in self.params.items() if k in program.params}
+
+    def grade_chunk(self, chunk: RawChunk) -> ChunkResult:
+        n = chunk.table.num_rows
+        ids = _entity_ids(chunk, self.id_column)
+        errors: RowErrors = {}
+        cache: dict[CompiledField, Any] = {}
+        all_grades: list[PackGrades] = []
+        reasons: dict[int, list[tuple[str | None, tuple[str, Any, str, str]]]] = {}
+        for program in self.programs:
+            table = Table(n, {f.name: self._column(f, chunk, cache, errors) for f in program.fields})
+            grades = batch.grade_table(program, table, self.as_of, self._params_for(program))
+            all_grades.append(grades)
+            for i, rs in grades.rejects.items():
+                reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
+        for i, errs in errors.items():
+            reasons.setdefault(i, [])[:0] = [(None, (f, v, r, "RG400")) for f, v, r in errs]
+        keep = np.ones(n, dtype=bool)
+        keep[list(reasons)] = False
+        rejects = [RowReject(int(chunk.row_numbers[i]), ids[i], f, v, r, code, pack)
+                   for i in sorted(reasons) for pack, (f, v, r, code) in reasons[i]]
+        tables = [_with_as_of(long_table(g, ids, keep, self.derived_names[g.program.pack_id]), self.as_of)
+                  for g in all_grades]
+        long = interleave([t for t in tables], self.schema)
+        wide = wide_table(tables, [p.pack_id for p in self.programs])
+        return ChunkResult(long, wide, rejects)
+
+    @staticmethod
+    def _column(f: CompiledField, chunk: RawChunk, cache: dict[CompiledField, Any], errors: RowErrors) -> Any:
+        if f not in cache:
+            raw = chunk.table.column(f.name) if f.name in chunk.table.column_names else None
+            cache[f] = convert_column(f, raw, chunk.table.num_rows, errors)
+        return cache[f]
+
+    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts) -> Iterator[ChunkResult]:
+        for chunk in chunks:
+            result = self.grade_chunk(chunk)
+            counts.rows_in += chunk.table.num_rows
+            counts.graded += result.wide.num_rows
+            counts.rejected += chunk.table.num_rows - result.wide.num_rows
+            yield result
+
+
+def _with_as_of(table: pa.Table, as_of: dt.date) -> pa.Table:
+    return table.add_column(4, "as_of", pa.array([as_of] * table.num_rows, type=pa.date32()))
+
+
+def _entity_ids(chunk: RawChunk, id_column: str | None) -> np.ndarray:
+    names = [id_column] if id_column else list(ID_COLUMNS)
+    for name in names:
+        if name in chunk.table.column_names:
+            col = chunk.table.column(name)
+            values = [None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                              else str(v).strip()) for v in col.to_pylist()]
+            return np.array([v if v else f"row-{r}" for v, r in zip(values, chunk.row_numbers)], dtype=object)
+    if id_column:
+        raise OptionError(f"the input has no column '{id_column}' for entity ids")
+    return np.array([f"row-{r}" for r in chunk.row_numbers], dtype=object)
+
+
+def _derived_column_names(programs: Sequence[Program]) -> dict[str, dict[str, str]]:
+    """Per pack, the column of each derived value: its own name, or ``pack.name`` when packs share it."""
+    seen: dict[str, int] = {}
+    for p in programs:
+        for name, _ in p.derive:
+            seen[name] = seen.get(name, 0) + 1
+    return {p.pack_id: {name: name if seen[name] == 1 else f"{p.pack_id}.{name}" for name, _ in p.derive}
+            for p in programs}
+
+
+def _long_schema(programs: Sequence[Program], names: dict[str, dict[str, str]]) -> pa.Schema:
+    fields = list(LONG_SCHEMA)
+    fields.insert(4, pa.field("as_of", pa.date32()))
+    seen = {f.name for f in fields}
+    for p in programs:
+        for name, cexpr in p.derive:
+            column = names[p.pack_id][name]
+            if column not in seen:
+                seen.add(column)
+                fields.append(pa.field(column, value_column(np.zeros(0), 0, cexpr.node.type.kind).type
+                                       if cexpr.node.type.kind in ("number", "date") else
+                                       pa.bool_() if cexpr.node.type.kind == "boolean" else pa.string()))
+    return pa.schema(fields)

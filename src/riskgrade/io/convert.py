@@ -1,0 +1,340 @@
+"""Raw cells -> the typed values a pack declares, one value at a time or a whole column at once.
+
+Both paths give the same result for the same input (a test holds them to it); a cell that cannot be
+converted is reported as ``(row, field, value, reason)`` and its row is rejected, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..table import Codes, Column, ListColumn, Table, Tri, day_number
+
+TRUE = {"true", "t", "yes", "y", "1", "是", "有", "对", "√"}
+FALSE = {"false", "f", "no", "n", "0", "否", "无", "没有", "错", "×"}
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: .*)?$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+class FieldLike(Protocol):
+    name: str
+    kind: str
+    values: tuple[str, ...] | None
+    min: float | None
+    max: float | None
+    items: Sequence["FieldLike"]
+    default: Any
+
+
+# --- one value -----------------------------------------------------------------------------------
+
+def convert_value(f: FieldLike, raw: Any) -> Any:
+    """The typed value of one cell (None when missing). Raises ValueError with a plain reason."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, float) and math.isnan(raw) and f.kind not in ("number", "integer"):
+        return None
+    return _CONVERT[f.kind](f, raw)
+
+
+def _number(f: FieldLike, raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a number, got {raw!r}")
+    if isinstance(raw, (int, float)):
+        x = float(raw)
+    else:
+        text = str(raw).strip()
+        try:
+            x = float(text)
+        except ValueError:
+            raise ValueError(f"not a number: {text!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"not a finite number: {raw!r}")
+    if f.kind == "integer" and not x.is_integer():
+        raise ValueError(f"expected a whole number, got {raw!r}")
+    if f.min is not None and x < f.min:
+        raise ValueError(f"{x:g} is below the minimum {f.min:g}")
+    if f.max is not None and x > f.max:
+        raise ValueError(f"{x:g} is above the maximum {f.max:g}")
+    return x
+
+
+def _boolean(f: FieldLike, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(f"not a yes/no value: {raw!r} (use true/false, 1/0, 是/否)")
+
+
+def _category(f: FieldLike, raw: Any) -> str:
+    text = _text(raw)
+    if f.values is not None and text not in f.values:
+        shown = ", ".join(f.values[:15]) + (" …" if len(f.values) > 15 else "")
+        raise ValueError(f"unknown value {text!r} (allowed: {shown})")
+    return text
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _date(f: FieldLike, raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                break
+    raise ValueError(f"not a valid date: {text!r} (use YYYY-MM-DD)")
+
+
+def _list(f: FieldLike, raw: Any) -> list[dict[str, Any]]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON list of records ({exc.msg} at character {exc.pos})") from None
+    if isinstance(raw, dict) or not isinstance(raw, (list, tuple)):
+        raise ValueError("expected a list of records, e.g. [{\"substance\": \"氯\", \"tonnes\": 2}]")
+    out = []
+    for i, item in enumerate(raw, 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"record {i} is not a mapping of fields")
+        record = {}
+        for sub in f.items:
+            try:
+                record[sub.name] = convert_value(sub, item.get(sub.name))
+            except ValueError as exc:
+                raise ValueError(f"record {i}, '{sub.name}': {exc}") from None
+            if record[sub.name] is None and getattr(sub, "required", False):
+                raise ValueError(f"record {i}: required '{sub.name}' is missing")
+        out.append(record)
+    return out
+
+
+_CONVERT = {"number": _number, "integer": _number, "boolean": _boolean, "category": _category,
+            "string": lambda f, raw: _text(raw), "date": _date, "list": _list}
+
+
+def convert_entity(fields: Sequence[FieldLike], raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Any, str]]]:
+    """Typed values for every declared field of one entity (defaults applied), plus the errors."""
+    values: dict[str, Any] = {}
+    errors: list[tuple[str, Any, str]] = []
+    for f in fields:
+        try:
+            v = convert_value(f, raw.get(f.name))
+        except ValueError as exc:
+            errors.append((f.name, raw.get(f.name), str(exc)))
+            v = None
+        values[f.name] = f.default if v is None and not any(e[0] == f.name for e in errors) else v
+    return values, errors
+
+
+# --- a column ---------------------------------------------------------------------------------------
+
+RowErrors = dict[int, list[tuple[str, Any, str]]]
+
+
+def convert_columns(fields: Sequence[FieldLike], table: pa.Table) -> tuple[Table, RowErrors]:
+    """A typed ``Table`` for the declared fields of a chunk; absent columns are all-missing."""
+    n = table.num_rows
+    errors: RowErrors = {}
+    columns: dict[str, Column] = {}
+    for f in fields:
+        raw = table.column(f.name) if f.name in table.column_names else None
+        columns[f.name] = convert_column(f, raw, n, errors)
+    return Table(n, columns), errors
+
+
+def convert_column(f: FieldLike, raw: pa.ChunkedArray | pa.Array | None, n: int, errors: RowErrors) -> Column:
+    if raw is None:
+        return _fill_default(f, _missing(f, n))
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
+    fast = _FAST.get(f.kind)
+    col = fast(f, raw) if fast is not None else None
+    if col is None:  # no fast path, or a cell the fast path cannot take: convert cell by cell
+        col = _slow(f, raw.to_pylist(), errors)
+    return _fill_default(f, col)
+
+
+def _missing(f: FieldLike, n: int) -> Column:
+    if f.kind == "boolean":
+        return Tri(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+    if f.kind in ("category", "string"):
+        return Codes(np.full(n, -1, dtype=np.int32), f.values or ())
+    if f.kind == "list":
+        items = Table(0, {sub.name: _missing(sub, 0) for sub in f.items})
+        return ListColumn(np.zeros(n + 1, dtype=np.int64), np.zeros(n, dtype=bool), items)
+    return np.full(n, np.nan)
+
+
+def _fill_default(f: FieldLike, col: Column) -> Column:
+    d = f.default
+    if d is None:
+        return col
+    if isinstance(col, Tri):
+        return Tri(np.where(col.known, col.value, bool(d)), np.ones_like(col.known))
+    if isinstance(col, Codes):
+        code = f.values.index(d) if f.values and d in f.values else None
+        if code is None:
+            vocab = col.vocab + (d,) if d not in col.vocab else col.vocab
+            code = vocab.index(d)
+            col = Codes(col.codes, vocab)
+        return Codes(np.where(col.codes < 0, code, col.codes).astype(np.int32), col.vocab)
+    value = day_number(d) if isinstance(d, dt.date) else float(d)
+    return np.where(np.isnan(col), value, col)
+
+
+def _fast_number(f: FieldLike, raw: pa.Array) -> Column | None:
+    t = raw.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        try:
+            raw = pc.cast(pc.if_else(pc.equal(pc.utf8_trim_whitespace(raw), ""), None,
+                                     pc.utf8_trim_whitespace(raw)), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    elif not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)):
+        return None
+    x = raw.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    x = np.where(pc.is_null(raw).to_numpy(zero_copy_only=False), np.nan, x)
+    known = ~np.isnan(x)
+    ok = np.isfinite(x) | ~known
+    with np.errstate(invalid="ignore"):
+        if f.kind == "integer":
+            ok &= ~known | (np.floor(x) == x)
+        if f.min is not None:
+            ok &= ~known | (x >= f.min)
+        if f.max is not None:
+            ok &= ~known | (x <= f.max)
+    # NaN typed into a float column is not "missing": the slow path names it
+    nan_in_data = np.isnan(x) & ~pc.is_null(raw).to_numpy(zero_copy_only=False)
+    if not ok.all() or nan_in_data.any():
+        return None
+    return x
+
+
+def _fast_codes(f: FieldLike, raw: pa.Array) -> Column | None:
+    if not (pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type)):
+        return None
+    dictionary = pc.dictionary_encode(pc.utf8_trim_whitespace(raw))
+    vocab_raw = dictionary.dictionary.to_pylist()
+    indices = dictionary.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    if f.kind == "category":
+        if any(v not in (f.values or ()) for v in vocab_raw if v):
+            return None
+        remap = np.array([f.values.index(v) if v else -1 for v in vocab_raw] + [-1], dtype=np.int32)
+        return Codes(remap[indices], tuple(f.values or ()))
+    remap = np.array([i if v else -1 for i, v in enumerate(vocab_raw)] + [-1], dtype=np.int32)
+    return Codes(remap[indices], tuple(vocab_raw))
+
+
+def _fast_boolean(f: FieldLike, raw: pa.Array) -> Column | None:
+    if pa.types.is_boolean(raw.type):
+        known = pc.is_valid(raw).to_numpy(zero_copy_only=False)
+        value = raw.fill_null(False).to_numpy(zero_copy_only=False)
+        return Tri(value & known, known)
+    if not pa.types.is_string(raw.type):
+        return None
+    dictionary = pc.dictionary_encode(raw)
+    words = [None if v is None else v.strip().lower() for v in dictionary.dictionary.to_pylist()]
+    if any(w and w not in TRUE and w not in FALSE for w in words):
+        return None
+    idx = dictionary.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    value = np.array([w in TRUE for w in words] + [False])[idx]
+    known = np.array([bool(w) for w in words] + [False])[idx]
+    return Tri(value, known)
+
+
+def _fast_date(f: FieldLike, raw: pa.Array) -> Column | None:
+    t = raw.type
+    if pa.types.is_timestamp(t):
+        raw = pc.cast(raw, pa.date32())
+        t = raw.type
+    if pa.types.is_date(t):
+        days = pc.cast(raw, pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.float64)
+        return np.where(pc.is_null(raw).to_numpy(zero_copy_only=False), np.nan, days)
+    if not pa.types.is_string(t):
+        return None
+    dictionary = pc.dictionary_encode(raw)
+    parsed = []
+    for v in dictionary.dictionary.to_pylist():
+        try:
+            d = convert_value(f, v)
+        except ValueError:
+            return None
+        parsed.append(np.nan if d is None else day_number(d))
+    idx = dictionary.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return np.array(parsed + [np.nan])[idx]
+
+
+_FAST = {"number": _fast_number, "integer": _fast_number, "category": _fast_codes, "string": _fast_codes,
+         "boolean": _fast_boolean, "date": _fast_date}
+
+
+def _slow(f: FieldLike, cells: list[Any], errors: RowErrors) -> Column:
+    values: list[Any] = []
+    for i, cell in enumerate(cells):
+        try:
+            values.append(convert_value(f, cell))
+        except ValueError as exc:
+            errors.setdefault(i, []).append((f.name, cell, str(exc)))
+            values.append(None)
+    return column_from_values(f, values)
+
+
+def column_from_values(f: FieldLike, values: list[Any]) -> Column:
+    """A column from already-typed Python values (None = missing)."""
+    if f.kind == "boolean":
+        return Tri(np.array([bool(v) for v in values], dtype=bool), np.array([v is not None for v in values],
+                                                                              dtype=bool))
+    if f.kind in ("category", "string"):
+        if f.values is not None:
+            index = {v: i for i, v in enumerate(f.values)}
+            return Codes(np.array([index[v] if v is not None else -1 for v in values], dtype=np.int32),
+                         tuple(f.values))
+        return Codes.from_strings(values)
+    if f.kind == "date":
+        return np.array([np.nan if v is None else day_number(v) for v in values], dtype=np.float64)
+    if f.kind == "list":
+        return _list_column(f, values)
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _list_column(f: FieldLike, values: list[Any]) -> ListColumn:
+    lengths = np.array([0 if v is None else len(v) for v in values], dtype=np.int64)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    records = [r for v in values if v is not None for r in v]
+    items = Table(len(records), {sub.name: column_from_values(sub, [r.get(sub.name) for r in records])
+                                 for sub in f.items})
+    return ListColumn(offsets, np.array([v is not None for v in values], dtype=bool), items)

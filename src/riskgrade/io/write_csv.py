@@ -1,0 +1,71 @@
+"""CSV results: UTF-8 with a BOM (so Excel shows Chinese text), a header row, ``\\n`` line ends.
+
+Lists are joined with ``;``, booleans are ``true``/``false``, missing values are empty cells.
+Plain columns go through ``pyarrow.csv`` (fast); only columns it cannot write (timestamps,
+objects, nested lists, …) are spelled in Python.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .write_values import conform, nan_to_null, text_value
+
+LIST_SEP = ";"
+
+
+class CsvSink:
+    """Appends tables to a CSV file; the first table's columns make the header."""
+
+    def __init__(self, file: BinaryIO, name: str) -> None:
+        self.file = file
+        self.name = name
+        self.names: list[str] | None = None
+
+    def write(self, table: pa.Table) -> None:
+        table = conform(table, self.names, self.name)
+        first = self.names is None
+        if first:
+            self.names = table.column_names
+            self.file.write(codecs.BOM_UTF8)
+        table = nan_to_null(table)
+        table = pa.table([_plain(col) for col in table.columns], names=table.column_names)
+        pacsv.write_csv(table, self.file, pacsv.WriteOptions(include_header=first))
+
+    def finish(self) -> None:
+        """Nothing to add: every row is written as it comes."""
+
+    def discard(self) -> None:
+        """Nothing to release."""
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
+    """The column in a type ``pyarrow.csv`` writes the way this format wants."""
+    kind = col.type
+    if pa.types.is_dictionary(kind):
+        return _plain(col.cast(kind.value_type))
+    if _is_scalar_text_friendly(kind):
+        return col
+    if (pa.types.is_list(kind) or pa.types.is_large_list(kind)) \
+            and _is_scalar_text_friendly(kind.value_type) and not pa.types.is_null(kind.value_type):
+        return pa.chunked_array([_join(chunk) for chunk in col.chunks], pa.string())
+    return pa.array([text_value(v, LIST_SEP) for v in col.to_pylist()], pa.string())
+
+
+def _is_scalar_text_friendly(kind: pa.DataType) -> bool:
+    return (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+            or pa.types.is_floating(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind)
+            or pa.types.is_null(kind))
+
+
+def _join(chunk: pa.Array) -> pa.Array:
+    """A list column as text, items joined with ``;`` (a missing item is an empty item)."""
+    lists = pc.cast(chunk, pa.list_(pa.string()))
+    if pc.list_flatten(lists).null_count:  # binary_join would null the whole list: rare, go slow
+        return pa.array([text_value(v, LIST_SEP) for v in chunk.to_pylist()], pa.string())
+    return pc.binary_join(lists, LIST_SEP)

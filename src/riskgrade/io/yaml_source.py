@@ -1,0 +1,171 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's composer builds a node tree with source marks; we walk it ourselves instead of letting a
+constructor run, so that only plain data (maps, lists, strings, numbers, booleans, dates, null) can
+come out, duplicate keys are caught, alias expansion is bounded (billion laughs) and every value
+keeps its ``line:col`` under its JSON pointer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Diagnostic, Location, PackError
+
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+MAX_BYTES = 16 * 1024 * 1024
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class ScalarMark:
+    """Where a scalar's text starts, and how it was written (to place errors inside expressions)."""
+
+    line: int  # 1-based
+    col: int  # 1-based, first character of the value itself
+    style: str | None  # None plain, "'" or '"' quoted, "|" or ">" block
+
+
+@dataclass
+class SourceMap:
+    """JSON pointer -> position of the value (and of its key, for mapping entries)."""
+
+    file: str
+    values: dict[str, ScalarMark] = field(default_factory=dict)
+    keys: dict[str, ScalarMark] = field(default_factory=dict)
+
+    def locate(self, pointer: str, *, key: bool = False, rule_id: str = "") -> Location:
+        """The nearest known position for ``pointer`` (walking up to a parent if needed)."""
+        table = self.keys if key else self.values
+        probe = pointer
+        while True:
+            mark = table.get(probe) or self.values.get(probe)
+            if mark is not None:
+                return Location(self.file, mark.line, mark.col, pointer, rule_id)
+            if not probe:
+                return Location(self.file, 0, 0, pointer, rule_id)
+            probe = probe.rsplit("/", 1)[0]
+
+    def locate_in_expression(self, pointer: str, line: int, col: int, rule_id: str = "") -> Location:
+        """Position of character (line, col) — both 1-based — of the expression stored at ``pointer``."""
+        mark = self.values.get(pointer)
+        if mark is None:
+            return self.locate(pointer, rule_id=rule_id)
+        if mark.style in ("|", ">"):
+            # block scalars start on the line after the indicator, at the node's indentation
+            return Location(self.file, mark.line + line, mark.col + col + 1, pointer, rule_id)
+        quote = 1 if mark.style in ("'", '"') else 0
+        if line == 1:
+            return Location(self.file, mark.line, mark.col + quote + col - 1, pointer, rule_id)
+        return Location(self.file, mark.line + line - 1, col, pointer, rule_id)
+
+
+def escape_pointer(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _mark(node: yaml.Node) -> ScalarMark:
+    start = node.start_mark
+    style = getattr(node, "style", None)
+    return ScalarMark(start.line + 1, start.column + 1, style)
+
+
+class _Walker:
+    def __init__(self, file: str):
+        self.source = SourceMap(file)
+        self.constructor = yaml.SafeLoader("")  # only used for plain scalar resolution
+        self.nodes = 0
+        self.errors: list[Diagnostic] = []
+
+    def fail(self, code: str, message: str, node: yaml.Node, pointer: str) -> None:
+        m = _mark(node)
+        self.errors.append(Diagnostic(code, message, Location(self.source.file, m.line, m.col, pointer)))
+
+    def walk(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Abort("RG103", f"the document expands to more than {MAX_NODES} values "
+                          "(are aliases (*name) repeating a large block?)", node, pointer)
+        if depth > MAX_DEPTH:
+            raise _Abort("RG104", f"nesting deeper than {MAX_DEPTH} levels", node, pointer)
+        self.source.values[pointer] = _mark(node)
+        if node.tag not in _PLAIN_TAGS:
+            raise _Abort("RG102", f"YAML tag {node.tag!r} is not allowed: rule packs hold plain data only",
+                         node, pointer)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Abort("RG102", "merge keys (<<) are not supported in rule packs", key_node, pointer)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                raise _Abort("RG102", "mapping keys must be plain text", key_node, pointer)
+            key = self.constructor.construct_object(key_node)
+            key = str(key) if not isinstance(key, str) else key
+            child = f"{pointer}/{escape_pointer(key)}"
+            if key in out:
+                self.fail("RG105", f"key '{key}' appears twice in the same mapping", key_node, child)
+                continue
+            self.source.keys[child] = _mark(key_node)
+            out[key] = self.walk(value_node, child, depth + 1)
+        return out
+
+
+class _Abort(Exception):
+    def __init__(self, code: str, message: str, node: yaml.Node, pointer: str):
+        self.code, self.message, self.node, self.pointer = code, message, node, pointer
+
+
+def load_yaml(text: str, file: str = "<string>") -> tuple[Any, SourceMap]:
+    """Parse YAML text into plain data plus its source map. Raises PackError with a location."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise PackError([Diagnostic("RG106", f"file is larger than {MAX_BYTES // 1024 // 1024} MiB",
+                                    Location(file))])
+    walker = _Walker(file)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        raise PackError([Diagnostic("RG101", f"not valid YAML: {exc.problem or exc}", loc)]) from None
+    except yaml.YAMLError as exc:
+        raise PackError([Diagnostic("RG101", f"not valid YAML: {exc}", Location(file))]) from None
+    except RecursionError:
+        raise PackError([Diagnostic("RG104", "nesting too deep", Location(file))]) from None
+    if root is None:
+        raise PackError([Diagnostic("RG101", "the file is empty", Location(file, 1, 1))])
+    try:
+        data = walker.walk(root, "", 0)
+    except _Abort as abort:
+        walker.fail(abort.code, abort.message, abort.node, abort.pointer)
+        raise PackError(walker.errors) from None
+    except RecursionError:
+        raise PackError([Diagnostic("RG104", "nesting too deep", Location(file))]) from None
+    except yaml.YAMLError as exc:
+        raise PackError([Diagnostic("RG101", f"not valid YAML: {exc}", Location(file))]) from None
+    if walker.errors:
+        raise PackError(walker.errors)
+    return data, walker.source

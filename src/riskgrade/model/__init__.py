@@ -1,0 +1,18 @@
+"""The pack model: what expert panels write, validated, with no evaluation code."""
+
+from .common import LocalText
+from .controls import Controls, Measure
+from .examples import Example, Expectation
+from .fields import FieldSpec, ItemField, Parameter
+from .inspection import Campaign, Inspection, Modifier
+from .levels import Level
+from .pack import BasisDoc, Derived, Pack
+from .rules import Rule
+from .scoring import Score, ScoreBand
+from .tables import Band, BandedTable, KeyedTable
+
+__all__ = [
+    "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "Example", "Expectation",
+    "FieldSpec", "Inspection", "ItemField", "KeyedTable", "Level", "LocalText", "Measure", "Modifier",
+    "Pack", "Parameter", "Rule", "Score", "ScoreBand",
+]

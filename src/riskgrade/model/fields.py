@@ -1,0 +1,83 @@
+"""What an entity carries: typed input fields, and the grading parameters (e.g. a region profile)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field as PField, model_validator
+
+from .common import Name, Strict, Text
+
+FieldType = Literal["number", "integer", "boolean", "category", "date", "string", "list"]
+ItemType = Literal["number", "integer", "boolean", "category", "date", "string"]
+
+
+class ItemField(Strict):
+    """A field of a record inside a list field (e.g. one line of a chemical inventory)."""
+
+    type: ItemType
+    label: Text | None = None
+    unit: str | None = None
+    values: list[str] | dict[str, Text] | None = None
+    min: float | None = None
+    max: float | None = None
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _values_only_for_category(self) -> "ItemField":
+        _check_values(self.type, self.values)
+        _check_bounds(self.type, self.min, self.max)
+        return self
+
+    def category_values(self) -> tuple[str, ...]:
+        return tuple(self.values or ())
+
+
+class FieldSpec(ItemField):
+    """One input of an entity: its type, unit, bounds, label, default and whether it is required."""
+
+    type: FieldType  # type: ignore[assignment]
+    default: Any = None
+    items: dict[Name, ItemField] | None = None
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _items_only_for_lists(self) -> "FieldSpec":
+        if self.type == "list" and not self.items:
+            raise ValueError("a list field needs 'items': the fields of each record")
+        if self.type != "list" and self.items is not None:
+            raise ValueError("'items' is only allowed on fields of type list")
+        if self.type == "list" and self.default is not None:
+            raise ValueError("a list field cannot have a default")
+        return self
+
+
+class Parameter(Strict):
+    """A grading option chosen per run, not per entity (e.g. the region whose thresholds apply)."""
+
+    type: Literal["category", "number", "boolean", "string"]
+    values: list[str] | dict[str, Text] | None = None
+    default: Any = PField(...)
+    label: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Parameter":
+        _check_values(self.type, self.values)
+        if self.type == "category" and str(self.default) not in (self.values or ()):
+            raise ValueError(f"default {self.default!r} is not one of the declared values")
+        return self
+
+
+def _check_values(type_: str, values: object) -> None:
+    if type_ == "category" and not values:
+        raise ValueError("a category field needs 'values': the codes it may take")
+    if type_ != "category" and values is not None:
+        raise ValueError("'values' is only allowed on category fields")
+
+
+def _check_bounds(type_: str, lo: float | None, hi: float | None) -> None:
+    if (lo is not None or hi is not None) and type_ not in ("number", "integer"):
+        raise ValueError("'min'/'max' are only allowed on number and integer fields")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"min ({lo}) is greater than max ({hi})")
+

@@ -1,0 +1,43 @@
+"""Rules: a condition, the hazard it describes, where it comes from, and its effects."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from .common import Expression, Ident, Strict, Text
+
+OnMissing = Literal["ignore", "worst", "error"]
+
+
+class Rule(Strict):
+    """One rule. Effects, applied as the pack's precedence says:
+
+    ``points`` (into the score), ``set_level`` (veto, 一票否决: at least this severe),
+    ``raise``/``lower`` (by n levels), ``controls`` (added to the control list).
+    ``on_missing`` says what an unknown condition means: ``ignore`` (does not fire, the data gap is
+    listed), ``worst`` (fires), ``error`` (the entity is rejected).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Ident
+    when: Expression
+    hazard: Text | None = None
+    basis: str | None = None
+    points: float = 0
+    group: Ident | None = None
+    set_level: Ident | None = None
+    raise_: int = Field(0, alias="raise", ge=0, le=10)
+    lower: int = Field(0, ge=0, le=10)
+    controls: list[Ident] = []
+    on_missing: OnMissing | None = None
+    local_choice: bool = False
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_effect(self) -> "Rule":
+        if not (self.points or self.set_level or self.raise_ or self.lower or self.controls):
+            raise ValueError("a rule needs at least one effect: points, set_level, raise, lower or controls")
+        return self

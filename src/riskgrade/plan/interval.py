@@ -1,0 +1,49 @@
+"""Inspection interval per entity: the level's base interval, then modifiers, then campaigns.
+
+Each applicable adjustment multiplies the interval by ``multiply`` and caps it at ``max_days``, in
+the order the pack declares them (modifiers first, then campaigns); the result is rounded down to
+whole days and is at least one day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+
+from ..compiler.program import CompiledAdjustment, CompiledInspection
+
+
+def adjust(interval: float, adj: CompiledAdjustment) -> float:
+    if adj.multiply is not None:
+        interval = interval * adj.multiply
+    if adj.max_days is not None:
+        interval = min(interval, float(adj.max_days))
+    return interval
+
+
+def finish(interval: float | None) -> int | None:
+    return None if interval is None else max(1, math.floor(interval))
+
+
+def intervals_numpy(insp: CompiledInspection, level: np.ndarray, modifier_hits: list[np.ndarray],
+                    as_of: dt.date) -> np.ndarray:
+    """Interval in days per row (NaN where the level has none)."""
+    base = np.array([np.nan if d is None else float(d) for d in insp.intervals] + [np.nan])
+    interval = base[np.where(level >= 0, level, len(insp.intervals))]
+    for adj, hit in zip(insp.modifiers, modifier_hits):
+        interval = np.where(hit, _adjust_numpy(interval, adj), interval)
+    for adj in insp.campaigns:
+        if adj.in_window(as_of):
+            touched = np.ones(level.shape, dtype=bool) if adj.levels is None else np.isin(level, list(adj.levels))
+            interval = np.where(touched, _adjust_numpy(interval, adj), interval)
+    return np.where(np.isnan(interval), np.nan, np.maximum(1.0, np.floor(interval)))
+
+
+def _adjust_numpy(interval: np.ndarray, adj: CompiledAdjustment) -> np.ndarray:
+    if adj.multiply is not None:
+        interval = interval * adj.multiply
+    if adj.max_days is not None:
+        interval = np.minimum(interval, float(adj.max_days))
+    return interval

@@ -1,0 +1,1 @@
+"""Grades as the output contract: Arrow tables, records, result objects."""

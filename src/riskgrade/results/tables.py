@@ -1,0 +1,151 @@
+"""Grades -> the output contract as Arrow tables: the long form (one row per entity and pack) and the
+wide form (one row per entity, overall level first)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from ..backends.base import PackGrades
+from ..table import Codes, Tri
+
+CONTRACT_COLUMNS = (
+    "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
+    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "data_gaps",
+)
+
+LONG_SCHEMA = pa.schema([
+    ("entity_id", pa.string()), ("pack", pa.string()), ("pack_version", pa.string()),
+    ("pack_sha256", pa.string()), ("applies", pa.bool_()), ("level", pa.string()), ("rank", pa.int32()),
+    ("color", pa.string()), ("score", pa.float64()), ("fired", pa.list_(pa.string())),
+    ("controls", pa.list_(pa.string())), ("responsible", pa.string()),
+    ("inspection_interval_days", pa.int32()), ("next_inspection", pa.date32()),
+    ("data_gaps", pa.list_(pa.string())),
+])
+
+
+def matrix_lists(matrix: np.ndarray, names: Sequence[str]) -> pa.Array:
+    """A (rows × names) boolean matrix as a list<string> column, names in column order."""
+    rows, cols = np.nonzero(matrix)
+    offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=offsets[1:])
+    values = pa.array(list(names) + [""], type=pa.string()).take(pa.array(cols.astype(np.int32)))
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def _pick(options: Sequence[Any], index: np.ndarray, arrow_type: pa.DataType) -> pa.Array:
+    """options[index] with -1 as null."""
+    table = pa.array(list(options), type=arrow_type)
+    return table.take(pa.array(np.where(index >= 0, index, -1), mask=index < 0, type=pa.int64()))
+
+
+def _float_column(x: np.ndarray) -> pa.Array:
+    return pa.array(x, mask=np.isnan(x), type=pa.float64())
+
+
+def value_column(value: Any, n: int, kind: str) -> pa.Array:
+    """A derived value column (numpy representation) as Arrow."""
+    if isinstance(value, Tri):
+        v, k = np.broadcast_to(value.value, (n,)), np.broadcast_to(value.known, (n,))
+        return pa.array(v, mask=~k, type=pa.bool_())
+    if isinstance(value, Codes):
+        codes = np.broadcast_to(value.codes, (n,)).astype(np.int64)
+        return _pick(value.vocab, codes, pa.string()) if value.vocab else pa.nulls(n, pa.string())
+    x = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+    if kind == "date":
+        return pa.array(np.where(np.isnan(x), 0, x).astype(np.int32), mask=np.isnan(x), type=pa.date32())
+    return _float_column(x)
+
+
+def long_table(grades: PackGrades, ids: np.ndarray, keep: np.ndarray | None = None,
+               derived_names: dict[str, str] | None = None) -> pa.Table:
+    """The long-form rows of one pack for one chunk (``keep``: rows that were not rejected)."""
+    g = grades
+    p = g.program
+    idx = np.arange(g.n) if keep is None else np.flatnonzero(keep)
+    n = len(idx)
+    level = g.level[idx]
+
+    def const(value: str) -> pa.Array:
+        return pa.array([value] * n, type=pa.string())
+
+    interval = g.interval[idx]
+    due = g.next_due[idx]
+    columns: dict[str, pa.Array] = {
+        "entity_id": pa.array(ids[idx], type=pa.string()),
+        "pack": const(p.pack_id), "pack_version": const(p.version), "pack_sha256": const(p.sha256),
+        "applies": pa.array(g.applies[idx], type=pa.bool_()),
+        "level": _pick([lv.id for lv in p.levels], level, pa.string()),
+        "rank": pa.array(level + 1, mask=level < 0, type=pa.int32()),
+        "color": _pick([lv.color for lv in p.levels], level, pa.string()),
+        "score": _float_column(g.score[idx]),
+        "fired": matrix_lists(g.hits[idx], [r.id for r in p.rules]),
+        "controls": matrix_lists(g.controls[idx], [m for m, _ in p.measures]),
+        "responsible": _pick(list(p.responsible), level, pa.string()),
+        "inspection_interval_days": pa.array(np.where(np.isnan(interval), 0, interval).astype(np.int32),
+                                             mask=np.isnan(interval), type=pa.int32()),
+        "next_inspection": pa.array(np.where(np.isnan(due), 0, due).astype(np.int32), mask=np.isnan(due),
+                                    type=pa.date32()),
+        "data_gaps": matrix_lists(g.gaps[idx], list(p.field_names)),
+    }
+    for name, cexpr in p.derive:
+        column = (derived_names or {}).get(name, name)
+        columns[column] = value_column(_take(g.derived[name], idx), n, cexpr.node.type.kind)
+    return pa.table(columns)
+
+
+def _take(value: Any, idx: np.ndarray) -> Any:
+    if isinstance(value, Tri):
+        return Tri(value.value[idx], value.known[idx])
+    if isinstance(value, Codes):
+        return Codes(value.codes[idx], value.vocab)
+    return value[idx]
+
+
+def interleave(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    """Per-pack tables of the same entities -> one table ordered entity by entity, packs in order."""
+    if len(tables) == 1:
+        return tables[0].cast(schema) if tables[0].schema != schema else tables[0]
+    aligned = [_align(t, schema) for t in tables]
+    n, k = aligned[0].num_rows, len(aligned)
+    order = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
+    return pa.concat_tables(aligned).take(pa.array(order))
+
+
+def _align(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    cols = [table.column(f.name) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+            for f in schema]
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def wide_table(tables: list[pa.Table], pack_ids: list[str]) -> pa.Table:
+    """One row per entity: overall level (most severe applicable pack), then each pack's level and score."""
+    first = tables[0]
+    n = first.num_rows
+    ranks = np.stack([t.column("rank").to_numpy(zero_copy_only=False).astype(np.float64)
+                      if t.column("rank").null_count == 0 else
+                      np.where(t.column("rank").is_null().to_numpy(zero_copy_only=False), np.inf,
+                               t.column("rank").fill_null(0).to_numpy(zero_copy_only=False))
+                      for t in tables]) if tables else np.empty((0, n))
+    best = np.argmin(ranks, axis=0)
+    has = np.isfinite(ranks.min(axis=0)) if len(tables) else np.zeros(n, dtype=bool)
+    level = np.array([None] * n, dtype=object)
+    color = np.array([None] * n, dtype=object)
+    for k, t in enumerate(tables):
+        sel = has & (best == k)
+        level[sel] = np.array(t.column("level").to_pylist(), dtype=object)[sel]
+        color[sel] = np.array(t.column("color").to_pylist(), dtype=object)[sel]
+    columns: dict[str, Any] = {
+        "entity_id": first.column("entity_id"),
+        "overall_level": pa.array(level.tolist(), type=pa.string()),
+        "overall_rank": pa.array(np.where(has, ranks.min(axis=0), 0).astype(np.int32), mask=~has),
+        "overall_color": pa.array(color.tolist(), type=pa.string()),
+    }
+    for pid, t in zip(pack_ids, tables):
+        columns[f"{pid}.applies"] = t.column("applies")
+        columns[f"{pid}.level"] = t.column("level")
+        columns[f"{pid}.score"] = t.column("score")
+        columns[f"{pid}.fired"] = t.column("fired")
+    return pa.table(columns)
