@@ -298,12 +298,11 @@ def bad_rows(n: int, bad: float, seed: int) -> dict[int, int]:
     return {int(p): i % len(BAD_KINDS) for i, p in enumerate(pos)}
 
 
-def spoil(table: pa.Table, start: int, bad: dict[int, int], as_text: set[str]) -> pa.Table:
-    """Cast the columns that may hold bad text to string, then write the bad values in."""
-    for name in as_text:
-        i = table.schema.get_field_index(name)
-        table = table.set_column(i, name, pc.cast(table[name], pa.string()))
-    hits = {p - start: k for p, k in bad.items() if start <= p < start + table.num_rows}
+def spoil(table: pa.Table, hits: dict[int, int]) -> pa.Table:
+    """The table with the bad values written in; columns that receive text become string columns
+    (CSV and Parquet need one type per column; JSON Lines and xlsx keep the others typed)."""
+    for col in {c for c, v in BAD_KINDS if isinstance(v, str) and c != "venue_type"}:
+        table = table.set_column(table.schema.get_field_index(col), col, pc.cast(table[col], pa.string()))
     for col in {BAD_KINDS[k][0] for k in hits.values()}:
         values = table[col].to_pylist()
         for row, k in hits.items():
@@ -314,26 +313,32 @@ def spoil(table: pa.Table, start: int, bad: dict[int, int], as_text: set[str]) -
     return table
 
 
+def spoil_row(row: dict, kind: int) -> dict:
+    col, value = BAD_KINDS[kind]
+    return {**row, col: value}
+
+
 def chunks(n: int, seed: int, cities: str, ref: dt.date, missing: float, bad: float):
+    """Yields (table, bad rows of the table: row index -> index into BAD_KINDS)."""
     geo = Geography(cities)
     counters = np.zeros(len(geo.p), dtype=np.int64)
     spoilt = bad_rows(n, bad, seed) if bad else {}
-    as_text = {c for c, v in BAD_KINDS if isinstance(v, str) and c != "venue_type"} if spoilt else set()
     ref64 = np.datetime64(ref, "D")
     for index, start in enumerate(range(0, n, CHUNK)):
-        table = make_chunk(seed, index, min(CHUNK, n - start), geo, counters, ref64, missing)
-        yield spoil(table, start, spoilt, as_text) if spoilt else table
+        size = min(CHUNK, n - start)
+        table = make_chunk(seed, index, size, geo, counters, ref64, missing)
+        yield table, {p - start: k for p, k in spoilt.items() if start <= p < start + size}
 
 
 # --- writers ----------------------------------------------------------------------------------
 
-def write_csv(path: Path, tables, encoding: str) -> None:
+def write_csv(path: Path, tables, encoding: str, spoilt: bool) -> None:
     import pyarrow.csv as pacsv
 
     with open(path, "wb") as out:
         out.write((",".join(COLUMNS) + "\n").encode(encoding))
-        for table in tables:
-            data = _csv_bytes(pacsv, table)
+        for table, hits in tables:
+            data = _csv_bytes(pacsv, spoil(table, hits) if hits else table)
             out.write(data if encoding.lower().replace("-", "") == "utf8" else data.decode("utf-8").encode(encoding))
 
 
@@ -349,19 +354,45 @@ def _csv_bytes(pacsv, table: pa.Table) -> bytes:
     raise AssertionError("unreachable: quoting 'needed' always succeeds")
 
 
-def write_jsonl(path: Path, tables, encoding: str) -> None:
+def write_jsonl(path: Path, tables, encoding: str, spoilt: bool) -> None:
     with open(path, "w", encoding=encoding, newline="\n") as out:
-        for table in tables:
-            for row in table.to_pylist():
-                out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        for table, hits in tables:
+            lines = _jsonl_lines(table)
+            for row, kind in hits.items():
+                lines[row] = _json_line(spoil_row(table.slice(row, 1).to_pylist()[0], kind))
+            out.write("".join(lines))
 
 
-def write_parquet(path: Path, tables, encoding: str) -> None:
+def _json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, default=str) + "\n"
+
+
+def _jsonl_lines(table: pa.Table) -> list[str]:
+    """One JSON object per row, built column-wise (json.dumps per row is several times slower)."""
+    if any(pa.types.is_string(f.type) and pc.any(pc.match_substring_regex(table[f.name], r'["\\\x00-\x1f]')).as_py()
+           for f in table.schema):
+        return [_json_line(r) for r in table.to_pylist()]
+    parts = []
+    for i, f in enumerate(table.schema):
+        col = table[f.name]
+        if pa.types.is_boolean(f.type):
+            text = pc.if_else(col, "true", "false")
+        elif pa.types.is_string(f.type) or pa.types.is_date(f.type):
+            text = pc.binary_join_element_wise('"', pc.cast(col, pa.string()), '"', "")
+        else:
+            text = pc.cast(col, pa.string())
+        key = ("{" if i == 0 else ", ") + json.dumps(f.name) + ": "
+        parts.append(pc.binary_join_element_wise(key, pc.fill_null(text, "null"), ""))
+    return pc.binary_join_element_wise(*parts, "}\n", "").to_pylist()
+
+
+def write_parquet(path: Path, tables, encoding: str, spoilt: bool) -> None:
     import pyarrow.parquet as pq
 
     writer = None
     try:
-        for table in tables:
+        for table, hits in tables:
+            table = spoil(table, hits) if spoilt else table  # one schema for every chunk
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="zstd")
             writer.write_table(table)
@@ -370,15 +401,16 @@ def write_parquet(path: Path, tables, encoding: str) -> None:
             writer.close()
 
 
-def write_xlsx(path: Path, tables, encoding: str) -> None:
+def write_xlsx(path: Path, tables, encoding: str, spoilt: bool) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("venues")
     ws.append(COLUMNS)
-    for table in tables:
-        for row in zip(*(table[c].to_pylist() for c in COLUMNS)):
-            ws.append(list(row))
+    for table, hits in tables:
+        for i, row in enumerate(table.to_pylist()):
+            row = spoil_row(row, hits[i]) if i in hits else row
+            ws.append([row[c] for c in COLUMNS])
     wb.save(path)
 
 
@@ -408,7 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     if writer is write_xlsx and args.n > XLSX_MAX_ROWS:
         ap.error(f"xlsx holds at most {XLSX_MAX_ROWS} rows: write .csv or .parquet instead")
     out.parent.mkdir(parents=True, exist_ok=True)
-    writer(out, chunks(args.n, args.seed, args.cities, args.ref_date, args.missing, args.bad_rows), args.encoding)
+    rows = chunks(args.n, args.seed, args.cities, args.ref_date, args.missing, args.bad_rows)
+    writer(out, rows, args.encoding, args.bad_rows > 0 and args.n > 0)
     return 0
 
 

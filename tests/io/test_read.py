@@ -279,13 +279,14 @@ def test_parquet_keeps_types_and_refuses_a_truncated_file(tmp_path):
 
 # --- xlsx ----------------------------------------------------------------------------------------
 
-def _set_cached_value(path: Path, formula: str, value: str) -> None:
-    """Give a formula the cached result Excel would store (openpyxl cannot compute formulas)."""
+def _patch_sheet_xml(path: Path, old: str, new: str) -> None:
+    """Edit the first sheet's XML, e.g. to give a formula the cached result Excel would store
+    (openpyxl cannot compute formulas) or to declare a wrong size as some exporters do."""
     with zipfile.ZipFile(path) as zin:
         items = {name: zin.read(name) for name in zin.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
-    items[sheet] = items[sheet].replace(f"<f>{formula}</f><v />".encode(),
-                                        f"<f>{formula}</f><v>{value}</v>".encode())
+    assert old.encode() in items[sheet]
+    items[sheet] = items[sheet].replace(old.encode(), new.encode())
     with zipfile.ZipFile(path, "w") as zout:
         for name, data in items.items():
             zout.writestr(name, data)
@@ -305,7 +306,8 @@ def test_xlsx_values_formulas_merged_cells_and_empty_rows(tmp_path):
     ws.append([None, None])
     path = tmp_path / "e.xlsx"
     book.save(path)
-    _set_cached_value(path, "B2*2", "240")
+    _patch_sheet_xml(path, "<f>B2*2</f><v />", "<f>B2*2</f><v>240</v>")
+    _patch_sheet_xml(path, '<dimension ref="A1:F7" />', '<dimension ref="A1:A1" />')
 
     source = open_entities(path, sheet="台账")
     rows, numbers = read_all(source)

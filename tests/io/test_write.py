@@ -242,14 +242,18 @@ def test_permissions_are_kept_or_ordinary(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
+def test_single_table_formats_ignore_the_wide_table(tmp_path):
+    path = tmp_path / "out.csv"
+    with ResultWriter(path) as writer:
+        writer.write(results(), pa.table({"entity_id": ["v1"], "overall_level": ["重大"]}))
+    assert len(read_back(path)) == 3 and "overall_level" not in read_back(path)[0]
+
+
 def test_bad_targets_are_output_errors(tmp_path):
     with pytest.raises(OutputError, match="extension"):
         ResultWriter(tmp_path / "out.txt")
     with pytest.raises(OutputError, match="does not exist"):
         ResultWriter(tmp_path / "missing" / "out.csv")
-    with pytest.raises(OutputError, match="one table"):
-        with ResultWriter(tmp_path / "out.csv") as writer:
-            writer.write(results(), results())
     write_table(results(), tmp_path / "out.data", format="jsonl")
     assert json.loads((tmp_path / "out.data").read_text(encoding="utf-8").splitlines()[0])["rank"] == 1
     assert listing(tmp_path) == ["out.data"]

@@ -109,9 +109,9 @@ def _check_size(root: ast.AST) -> None:
         n, depth = stack.pop()
         count += 1
         if depth > MAX_DEPTH:
-            raise ExprError("RG201", f"expression nested deeper than {MAX_DEPTH} levels", *self.pos(n))
+            raise ExprError("RG201", f"expression nested deeper than {MAX_DEPTH} levels", *_pos(n))
         if count > MAX_NODES:
-            raise ExprError("RG201", f"expression has more than {MAX_NODES} parts", *self.pos(n))
+            raise ExprError("RG201", f"expression has more than {MAX_NODES} parts", *_pos(n))
         stack.extend((c, depth + 1) for c in ast.iter_child_nodes(n))
 
 
@@ -318,6 +318,8 @@ class _Checker:
         if not isinstance(n.func, ast.Name):
             raise self.fail(n, "only the built-in functions can be called", "RG201")
         name = n.func.id
+        if name.startswith("__"):
+            raise self.fail(n, f"name '{name}' is not allowed", "RG201")
         if n.keywords:
             raise self.fail(n, f"{name}() takes positional arguments only", "RG201")
         first = n.args[0] if n.args else None

@@ -15,8 +15,9 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -54,8 +55,7 @@ class CsvSource(EntitySource):
         types = {name: pa.string() for name in self._raw_names}
         convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
                                        quoted_strings_can_be_null=True, null_values=[""])
-        reader = self._open(counter.on_invalid, convert)
-        with closing(reader):
+        with self._reader(counter.on_invalid, convert) as reader:
             while True:
                 try:
                     batch = reader.read_next_batch()
@@ -70,20 +70,25 @@ class CsvSource(EntitySource):
                     yield self._tidy(table, rows)
         self._record_rejects(counter.finish())
 
-    def _open(self, handler, convert: pacsv.ConvertOptions | None = None) -> pacsv.CSVStreamingReader:
+    @contextmanager
+    def _reader(self, handler: Callable[[Any], str],
+                convert: pacsv.ConvertOptions | None = None) -> Iterator[pacsv.CSVStreamingReader]:
         # Serial parsing: pyarrow gives an invalid row's record number only when not threaded.
         read = pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES)
         parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=handler)
-        try:
-            # Opening parses the first block already, so it can fail like any later read.
-            return pacsv.open_csv(_Utf8Stream(self.path, self.encoding), read_options=read,
-                                  parse_options=parse, convert_options=convert)
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise self._read_error(exc) from None
+        with _Utf8Stream(self.path, self.encoding) as stream:
+            try:
+                # Opening parses the first block already, so it can fail like any later read.
+                reader = pacsv.open_csv(stream, read_options=read, parse_options=parse,
+                                        convert_options=convert)
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                raise self._read_error(exc) from None
+            with closing(reader):
+                yield reader
 
     def _read_header(self) -> list[str]:
-        with closing(self._open(lambda row: "skip")) as reader:
+        with self._reader(lambda row: "skip") as reader:
             return list(reader.schema.names)
 
     def _tidy(self, table: pa.Table, rows: np.ndarray) -> RawChunk:
@@ -135,7 +140,7 @@ class _LineCounter:
         self.extra = header_breaks  # line breaks inside cells of all records placed so far
         self.pending: list[tuple[int, int, int, int]] = []  # record, breaks, actual, expected
 
-    def on_invalid(self, row) -> str:
+    def on_invalid(self, row: pacsv.InvalidRow) -> str:
         last = self.pending[-1][0] if self.pending else self.next_record - 1
         record = row.number if row.number is not None else last + 1
         self.pending.append((record, _text_breaks(row.text), row.actual_columns,
@@ -197,7 +202,7 @@ def _check_encoding(encoding: str, file: str) -> str:
 
 
 class _Utf8Stream(io.RawIOBase):
-    """The file as UTF-8 bytes, in reads that never end with a carriage return.
+    r"""The file as UTF-8 bytes, in reads that never end with a carriage return.
 
     Arrow's CSV reader drops the ``\n`` of a quoted ``\r\n`` when one read ends right after the
     ``\r`` (apache/arrow#51368); holding a trailing ``\r`` back until the next read avoids that.

@@ -59,7 +59,10 @@ class XlsxSource(EntitySource):
             else:
                 names = ", ".join(repr(n) for n in book.sheetnames)
                 raise self._error(f"there is no sheet {self.sheet!r}; the workbook has {names}")
-            # read-only mode yields an empty tuple for every missing row, so positions stay true.
+            # The size a file declares is sometimes wrong (e.g. "A1:A1"), and read-only mode would
+            # cut the rows and columns to it; ignore it and read every cell there is.
+            sheet.reset_dimensions()
+            # Read-only mode yields an empty row for every missing row, so positions stay true.
             yield enumerate(sheet.iter_rows(values_only=True), start=1)
         finally:
             book.close()

@@ -37,8 +37,8 @@ class ResultWriter:
     """Streams result tables into one file; a context manager.
 
     ``write`` may be called once per chunk; every chunk must have the first chunk's columns. The
-    ``wide`` table goes to the second sheet of an xlsx workbook; the other formats hold one table,
-    so they refuse it. On leaving the ``with`` block normally the file is completed and moved into
+    ``wide`` table goes to the second sheet of an xlsx workbook; the other formats hold one table
+    (the long one), so there it is ignored — callers may pass both whatever the format. On leaving the ``with`` block normally the file is completed and moved into
     place; on an exception the temporary file is removed and the old file stays as it was.
     """
 
@@ -49,25 +49,21 @@ class ResultWriter:
         if self.path.is_dir():
             raise OutputError(f"{self.path}: this is a folder; give a file name")
         fd, self._tmp = _temp_file(self.path)
-        # A writer dropped without close() or abort() must not leave its temporary file behind.
-        self._cleanup = weakref.finalize(self, _remove_quietly, self._tmp)
         self._file = os.fdopen(fd, "wb")
         try:
             self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names)
         except BaseException:
-            self._file.close()
-            self._cleanup()
+            _drop(None, self._file, self._tmp)
             raise
+        # A writer dropped without close() or abort() must not leave its temporary file behind.
+        self._cleanup = weakref.finalize(self, _drop, self._sink, self._file, self._tmp)
         self._state = "open"
 
     def write(self, long: pa.Table, wide: pa.Table | None = None) -> None:
-        """Append a chunk of the long table and, for xlsx, of the wide table."""
+        """Append a chunk of the long table and, for xlsx, of the wide table (else ignored)."""
         long, wide = _as_table(long), _as_table(wide)
         if self._state != "open":
             raise OutputError(f"{self.path}: the writer is already {self._state}")
-        if wide is not None and self.format != "xlsx":
-            raise OutputError(f"{self.path}: a {self.format} file holds one table; write the wide "
-                              "table to a file of its own (or use .xlsx for both)")
         try:
             if isinstance(self._sink, XlsxSink):
                 self._sink.write(long, wide)
@@ -103,8 +99,6 @@ class ResultWriter:
         if self._state == "closed":
             return
         self._state = "aborted"
-        self._sink.discard()
-        self._file.close()
         self._cleanup()
 
     def __enter__(self) -> ResultWriter:
@@ -195,7 +189,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _remove_quietly(path: str) -> None:
+def _drop(sink: Any, file: Any, path: str) -> None:
+    """Abandon a temporary file: let the format writer go, close the file, delete it."""
+    if sink is not None:
+        sink.discard()
+    file.close()
     try:
         os.remove(path)
     except FileNotFoundError:

@@ -49,5 +49,6 @@ class ParquetSink:
         if self.writer is not None:
             try:
                 self.writer.close()
-            except (OSError, pa.ArrowException):
+            except (OSError, ValueError, pa.ArrowException):
                 pass
+            self.writer = None
