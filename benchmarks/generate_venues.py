@@ -91,9 +91,8 @@ SUFFIXES = {
 BRANDS = ("春风 星光 金港 华府 欣悦 明珠 锦绣 和平 新世纪 东方 天和 恒丰 盛世 阳光 海韵 瑞丰 红星 宏达 永盛 福满 聚贤 "
           "悦来 同福 百味 金桥 云端 星辰 蓝海 绿洲 嘉禾 鸿运 万家 百乐 金色年华 好再来 顺发 兴隆 长兴 富春 钱江 之江 "
           "西子 湖畔 运河 望江 丰收 美佳 新天地 凯旋 花园 翠竹 梧桐 银河 晨曦").split()
-PLACES = ("城东 城西 城南 城北 江南 文澜 新城 西溪 南苑 北苑 长河 浦沿 古荡 翠苑 景芳 采荷 湖滨 清波 九堡 丁桥 笕桥 三墩 "
-          "蒋村 转塘 留下 五常 仓前 良渚 临浦 瓜沥 新塘 北干 宁围 崇贤 塘栖 东湖 乔司 下沙 白杨 义蓬 银湖 东洲 "
-          "富春 锦城 青山湖 玲珑 潘板 横畈").split()
+PLACES = ("城东 城西 城南 城北 城中 江东 江南 江北 新城 南苑 北苑 东湖 南湖 文昌 新桥 白沙 青山 金山 长安 太平 "
+          "永安 东升 前进 建设 光明 龙山 凤凰 梅园 桃源 清溪").split()
 ROADS = ("文一 文二 文三 天目山 教工 莫干山 东新 石桥 秋涛 江南 滨盛 江陵 建国 解放 延安 环城北 凤起 庆春 体育场 "
          "湖墅 丰潭 古墩 紫金港 余杭塘 文化 人民 中山 新华 和平 工人 胜利 育才 学院 青年 园林 长江 黄河 通惠 "
          "市心 金城 振宁 富春江 迎宾 临平 星桥 南苑 藕花洲 望梅").split()
@@ -118,6 +117,20 @@ COUNTIES = {
     "台州市": [("331002", "椒江区", 0.8), ("331003", "黄岩区", 0.7), ("331004", "路桥区", 0.7)],
     "丽水市": [("331102", "莲都区", 0.6)],
 }
+# 街道/镇 of the Hangzhou districts (station and public-venue names); other counties draw from PLACES
+STREETS = {
+    "330102": "湖滨 清波 小营 南星 望江 凯旋 采荷 四季青 笕桥 丁兰 九堡 彭埠",
+    "330105": "米市巷 湖墅 小河 和睦 拱宸桥 大关 上塘 祥符 康桥 半山 石桥 东新 文晖 潮鸣 武林 天水",
+    "330106": "北山 西溪 灵隐 翠苑 文新 古荡 蒋村 留下 转塘 双浦 三墩",
+    "330108": "西兴 长河 浦沿",
+    "330109": "城厢 北干 蜀山 新塘 宁围 新街 瓜沥 临浦 义桥 闻堰",
+    "330110": "五常 仓前 闲林 余杭 良渚 瓶窑 径山 中泰",
+    "330111": "富春 东洲 银湖 春江 新登",
+    "330112": "锦城 玲珑 锦南 锦北 青山湖 於潜",
+    "330113": "临平 南苑 东湖 星桥 乔司 崇贤 塘栖",
+    "330114": "白杨 下沙 河庄 义蓬 新湾",
+}
+STEMS_PER_COUNTY = 8
 STATIONS_PER_COUNTY = 4
 GRIDS_PER_STATION = 12
 
@@ -144,9 +157,10 @@ class Geography:
         self.name = np.array([r[2] for r in rows])
         weights = np.array([r[3] for r in rows])
         self.p = weights / weights.sum()
-        # station stems per county: a fixed, county-dependent pick from PLACES
-        picks = [(i * 7 + np.arange(STATIONS_PER_COUNTY) * 11) % len(PLACES) for i in range(len(rows))]
-        self.stem = np.array([[PLACES[j] for j in p] for p in picks])
+        # place-name stems per county (the first ones name its police stations), cycled to a fixed width
+        stems = [STREETS[r[1]].split() if r[1] in STREETS else
+                 [PLACES[(i * 7 + k * 11) % len(PLACES)] for k in range(STEMS_PER_COUNTY)] for i, r in enumerate(rows)]
+        self.stem = np.array([[lst[k % len(lst)] for k in range(STEMS_PER_COUNTY)] for lst in stems])
 
 
 def _pick(rng: np.random.Generator, pool: list[str] | np.ndarray, n: int) -> np.ndarray:
@@ -168,12 +182,12 @@ def _identity(rng: np.random.Generator, n: int, t: np.ndarray, geo: Geography,
     s = rng.integers(0, STATIONS_PER_COUNTY, n)
     seq = _sequence(c, counters)
     public = np.isin(CODES[t], list(PUBLIC))
-    stem = np.where(public, _pick(rng, PLACES, n), _pick(rng, BRANDS, n))
+    stem = np.where(public, geo.stem[c, rng.integers(0, STEMS_PER_COUNTY, n)], _pick(rng, BRANDS, n))
     road = np.char.add(_pick(rng, ROADS, n), _pick(rng, ROAD_KINDS, n))
     number = rng.integers(1, 999, n).astype(str)
     station_stem = geo.stem[c, s]
     return {
-        "entity_id": np.char.add(np.char.add("FS-", geo.code[c]), np.char.add("-", np.char.zfill(seq.astype(str), 6))),
+        "entity_id": np.char.add(np.char.add("FS-", geo.code[c]), np.char.add("-", np.char.mod("%06d", seq))),
         "name": np.char.add(np.char.add(geo.name[c], stem), _suffixes(rng, t)),
         "address": np.char.add(np.char.add(np.char.add(geo.city[c], geo.name[c]), road), np.char.add(number, "号")),
         "city": geo.city[c],
@@ -205,63 +219,80 @@ def _system_state(rng: np.random.Generator, required: np.ndarray, strict: np.nda
     return np.where(required, req, opt)
 
 
-def _venues(rng: np.random.Generator, t: np.ndarray, ref: np.datetime64) -> dict[str, np.ndarray]:
-    n = len(t)
+def _venues(rng: np.random.Generator, t: np.ndarray, ref: np.datetime64) -> dict[str, np.ndarray | tuple]:
+    """Every pack field; a (values, not-applicable) pair for the type-specific counts."""
     code = CODES[t]
-    median, sigma, f_lo, f_hi, density, p_gas, p_live, p_under, p_sells = PARAMS[t].T
+    size = _size(rng, code, PARAMS[t].T)
+    return {"venue_type": code, **size, **_facilities(rng, code, size), **_management(rng, code, PARAMS[t].T, ref)}
+
+
+def _size(rng: np.random.Generator, code: np.ndarray, params: np.ndarray) -> dict[str, np.ndarray | tuple]:
+    n = len(code)
+    median, sigma, f_lo, f_hi, density, _, _, p_under, p_sells = params
     is_ = {k: code == k for k in CODES}
     area = np.round(median * np.exp(sigma * rng.standard_normal(n)), 0).clip(15)
     floors = (f_lo + np.floor((f_hi - f_lo + 1) * rng.random(n) ** 2)).astype(np.int64)
-    height = np.round(floors * rng.uniform(3.0, 4.5, n), 1)
-    underground = rng.random(n) < p_under
-    occupancy = np.maximum(2, np.round(area * density * rng.uniform(0.6, 1.4, n))).astype(np.int64)
-    crowded = np.isin(code, list(CROWDED))
-    need_two = (area > 200) | (occupancy > 50)
-    exits = np.where(need_two, np.maximum(2, np.ceil(area / 3000)), 1).astype(np.int64)
-    exits = np.where(need_two & (rng.random(n) < 0.012), exits - 1, exits).clip(1)
-    u = rng.random(n)
-    width = np.where(u < 0.006, rng.uniform(0.5, 0.8, n),
-                     np.where(u < 0.05, rng.uniform(0.8, 1.0, n), rng.uniform(1.0, 1.6, n)))
-    strict = np.isin(code, list(PLACE_6_6)) | (underground & crowded)
-    spr_req = (area > 3000) | (height > 24) | (strict & (area > 1000))
-    alarm_req = (area > 2000) | (height > 24) | np.isin(code, ["hotel", "entertainment", "hospital", "elderly_care",
-                                                               "kindergarten"]) | (underground & crowded)
     rooms = np.maximum(5, np.round(area / rng.uniform(45, 75, n))).astype(np.int64)
     beds = np.round(area / np.where(is_["hospital"], rng.uniform(60, 120, n), rng.uniform(30, 60, n)))
     boarding = np.where(is_["school"], np.where(rng.random(n) < 0.5, 0, np.round(area / rng.uniform(40, 80, n))),
                         np.where(rng.random(n) < 0.85, 0, rng.integers(20, 121, n)))
-    p_hazmat = np.where(is_["other"] | is_["warehouse"], 0.008, 0.001)
-    inspected = ref - np.minimum(1500, rng.gamma(2.0, 110.0, n)).astype("timedelta64[D]")
-    # a minority of badly run venues has every kind of deficiency several times as often
-    worse = np.where(rng.random(n) < 0.2, 5.0, 1.0)
     return {
-        "venue_type": code,
         "building_area_m2": area,
         "floors_above_ground": floors,
-        "building_height_m": height,
-        "underground": underground,
+        "building_height_m": np.round(floors * rng.uniform(3.0, 4.5, n), 1),
+        "underground": rng.random(n) < p_under,
         "sells_combustibles": rng.random(n) < p_sells,
         "guest_rooms": (rooms, ~is_["hotel"]),
         "beds": (beds.astype(np.int64), ~(is_["hospital"] | is_["elderly_care"])),
         "boarding_beds": (boarding.astype(np.int64), ~(is_["school"] | is_["kindergarten"])),
         "waiting_hall_m2": (np.round(area * rng.uniform(0.1, 0.25, n), 0), ~is_["transport_terminal"]),
-        "occupancy": occupancy,
-        "exits": exits,
+        "occupancy": np.maximum(2, np.round(area * density * rng.uniform(0.6, 1.4, n))).astype(np.int64),
+    }
+
+
+def _facilities(rng: np.random.Generator, code: np.ndarray, size: dict) -> dict[str, np.ndarray]:
+    """Exits and fixed systems: compliant for most venues, as the building code requires (roughly)."""
+    n = len(code)
+    area, height, occupancy = size["building_area_m2"], size["building_height_m"], size["occupancy"]
+    crowded_below = size["underground"] & np.isin(code, list(CROWDED))
+    need_two = (area > 200) | (occupancy > 50)
+    exits = np.where(need_two, np.maximum(2, np.ceil(area / 3000)), 1).astype(np.int64)
+    u = rng.random(n)
+    width = np.where(u < 0.006, rng.uniform(0.5, 0.8, n),
+                     np.where(u < 0.05, rng.uniform(0.8, 1.0, n), rng.uniform(1.0, 1.6, n)))
+    strict = np.isin(code, list(PLACE_6_6)) | crowded_below
+    spr_req = (area > 3000) | (height > 24) | (strict & (area > 1000))
+    alarm_req = ((area > 2000) | (height > 24) | crowded_below
+                 | np.isin(code, ["hotel", "entertainment", "hospital", "elderly_care", "kindergarten"]))
+    return {
+        "exits": np.where(need_two & (rng.random(n) < 0.012), exits - 1, exits).clip(1),
         "exit_width_ratio": np.round(width, 2),
         "sprinklers": _system_state(rng, spr_req, strict),
         "fire_alarm": _system_state(rng, alarm_req, strict),
+    }
+
+
+def _management(rng: np.random.Generator, code: np.ndarray, params: np.ndarray,
+                ref: np.datetime64) -> dict[str, np.ndarray]:
+    n = len(code)
+    p_gas, p_live = params[5], params[6]
+    risky_trade = (code == "restaurant") | (code == "other")
+    p_hazmat = np.where((code == "other") | (code == "warehouse"), 0.008, 0.001)
+    # a minority of badly run venues has every kind of deficiency several times as often
+    worse = np.where(rng.random(n) < 0.2, 5.0, 1.0)
+    return {
         "fire_lane_blocked": rng.random(n) < 0.03 * worse,
         "exits_blocked": rng.random(n) < 0.02 * worse,
         "evacuation_signs_ok": rng.random(n) > 0.05 * worse,
         "emergency_lighting_ok": rng.random(n) > 0.05 * worse,
         "extinguishers_ok": rng.random(n) > 0.06 * worse,
-        "electrical_faults": rng.poisson(np.where(is_["restaurant"] | is_["other"], 0.35, 0.2) * worse),
+        "electrical_faults": rng.poisson(np.where(risky_trade, 0.35, 0.2) * worse),
         "gas_in_use": rng.random(n) < p_gas,
         "people_living_on_premises": rng.random(n) < p_live * worse,
         "hazmat_with_dwelling": rng.random(n) < p_hazmat * worse,
-        "fires_last_3_years": rng.poisson(np.where(is_["restaurant"], 0.06, 0.03) * worse),
+        "fires_last_3_years": rng.poisson(np.where(code == "restaurant", 0.06, 0.03) * worse),
         "open_hazards": np.where(rng.random(n) < 0.75 / worse, 0, rng.poisson(worse / 2)),
-        "last_inspection": inspected,
+        "last_inspection": ref - np.minimum(1500, rng.gamma(2.0, 110.0, n)).astype("timedelta64[D]"),
     }
 
 
@@ -324,7 +355,7 @@ def chunks(n: int, seed: int, cities: str, ref: dt.date, missing: float, bad: fl
     counters = np.zeros(len(geo.p), dtype=np.int64)
     spoilt = bad_rows(n, bad, seed) if bad else {}
     ref64 = np.datetime64(ref, "D")
-    for index, start in enumerate(range(0, n, CHUNK)):
+    for index, start in enumerate(range(0, max(n, 1), CHUNK)):  # n = 0: one empty chunk
         size = min(CHUNK, n - start)
         table = make_chunk(seed, index, size, geo, counters, ref64, missing)
         yield table, {p - start: k for p, k in spoilt.items() if start <= p < start + size}
