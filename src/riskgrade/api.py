@@ -189,16 +189,17 @@ def _open(source: Any, chunk_rows: int, encoding: str | None, sheet: str | None)
 
 def grade_table(source: Any, packs: Packs, *, as_of: dt.date, params: Mapping[str, Any] | None = None,
                 chunk_rows: int = 65536, id_column: str | None = None, encoding: str | None = None,
-                sheet: str | None = None) -> GradeResult:
+                sheet: str | None = None, keep: Sequence[str] | None = None) -> GradeResult:
     """Grade a table: a file path (csv, jsonl, parquet, xlsx), a pandas DataFrame, an Arrow table or a
-    list of dicts. Rows that cannot be graded are in ``rejects``; ``counts`` adds up.
+    list of dicts. Rows that cannot be graded are in ``rejects``; ``counts`` adds up. ``keep`` names
+    input columns to carry into the results (default: name, city, county, station, grid if present).
 
     >>> res = grade_table([{"entity_id": "A", "exits": 3}, {"entity_id": "B", "exits": "x"}],
     ...                   loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
     >>> res.to_records()[0]["level"], str(res.counts)
     ('blue', '2 rows in = 1 graded + 1 rejected')
     """
-    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column)
+    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep)
     src = _open(source, chunk_rows, encoding, sheet)
     counts = Counts()
     longs, wides, rejects = [], [], []
@@ -221,12 +222,13 @@ def _source_rejects(src: Any) -> list[RowReject]:
 def grade_file(source: Any, packs: Packs, output: str | PathLike[str], *, as_of: dt.date,
                params: Mapping[str, Any] | None = None, chunk_rows: int = 65536, id_column: str | None = None,
                encoding: str | None = None, sheet: str | None = None, rejects_path: str | PathLike[str] | None = None,
-               on_chunk: Callable[[Counts], None] | None = None) -> tuple[Counts, list[RowReject]]:
+               on_chunk: Callable[[Counts], None] | None = None,
+               keep: Sequence[str] | None = None) -> tuple[Counts, list[RowReject]]:
     """Grade one source (or a list of files) chunk by chunk into ``output``, written atomically;
     memory stays flat. Returns the counts and the rejected rows."""
     from .io.write import ResultWriter
 
-    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column)
+    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep)
     many = isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, PathLike)) for s in source)
     sources = list(source) if many else [source]
     counts = Counts()

@@ -24,6 +24,8 @@ from .results.tables import LONG_SCHEMA, interleave, long_table, value_column, w
 from .table import Table
 
 ID_COLUMNS = ("entity_id", "id")
+# Columns carried from the input to every result row when present: what a bureau files grades under.
+DEFAULT_KEEP = ("name", "city", "county", "station", "grid")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Grader:
     as_of: dt.date
     params: Mapping[str, Any] = field(default_factory=dict)
     id_column: str | None = None
+    keep: Sequence[str] | None = None  # input columns to carry through (default: DEFAULT_KEEP present)
 
     def __post_init__(self) -> None:
         if not self.programs:
@@ -89,9 +92,16 @@ class Grader:
             raise OptionError(f"unknown parameter(s) {', '.join(unknown)}; the packs declare: "
                               f"{', '.join(sorted(declared)) or 'none'}")
         self.derived_names = _derived_column_names(self.programs)
-        self.schema = _long_schema(self.programs, self.derived_names)
+        self.kept: list[str] | None = list(self.keep) if self.keep is not None else None
         for p in self.programs:  # fail fast on bad parameter values, before any row is read
             batch.resolve_params(p, self._params_for(p))
+
+    @property
+    def schema(self) -> pa.Schema:
+        schema = _long_schema(self.programs, self.derived_names)
+        for i, name in enumerate(self.kept or [], 1):
+            schema = schema.insert(i, pa.field(name, pa.string()))
+        return schema
 
     def _params_for(self, program: Program) -> dict[str, Any]:
         return {k: v for k, v in self.params.items() if k in program.params}
@@ -117,8 +127,12 @@ class Grader:
                    for i in sorted(reasons) for pack, (f, v, r, code) in reasons[i]]
         tables = [_with_as_of(long_table(g, ids, keep, self.derived_names[g.program.pack_id]), self.as_of)
                   for g in all_grades]
-        long = interleave([t for t in tables], self.schema)
-        wide = wide_table(tables, [p.pack_id for p in self.programs])
+        if self.kept is None:  # decided on the first chunk, so every chunk has the same columns
+            self.kept = [c for c in DEFAULT_KEEP if c in chunk.table.column_names]
+        kept = {c: _text_column(chunk.table, c, keep) for c in self.kept}
+        tables = [_insert_after_id(t, kept) for t in tables]
+        long = interleave(tables, self.schema)
+        wide = _insert_after_id(wide_table(tables, [p.pack_id for p in self.programs]), kept)
         return ChunkResult(long, wide, rejects)
 
     @staticmethod
@@ -135,6 +149,20 @@ class Grader:
             counts.graded += result.wide.num_rows
             counts.rejected += chunk.table.num_rows - result.wide.num_rows
             yield result
+
+
+def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:
+    if name not in table.column_names:
+        return pa.nulls(int(keep.sum()), pa.string())
+    col = table.column(name).filter(pa.array(keep))
+    return col.cast(pa.string()) if col.type != pa.string() else col
+
+
+def _insert_after_id(table: pa.Table, columns: dict[str, Any]) -> pa.Table:
+    for i, (name, col) in enumerate(columns.items(), 1):
+        if name not in table.column_names:
+            table = table.add_column(i, name, col)
+    return table
 
 
 def _with_as_of(table: pa.Table, as_of: dt.date) -> pa.Table:

@@ -35,6 +35,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--encoding", help="CSV encoding (default: detect UTF-8 / GB18030)")
     p.add_argument("--sheet", help="xlsx sheet to read (default: the first)")
     p.add_argument("--chunk-rows", type=int, default=65536, help="rows per chunk (default 65536)")
+    p.add_argument("--keep", action="append", metavar="COL",
+                   help="input column to carry into the results (repeatable; default: name, city, county, "
+                        "station, grid when present)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
 
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         counts, rejects = grade_file(sources, packs, args.output, as_of=day, params=dict(args.param),
                                      chunk_rows=args.chunk_rows, id_column=args.id_column,
                                      encoding=args.encoding, sheet=args.sheet, rejects_path=args.rejects,
-                                     on_chunk=progress.update)
+                                     on_chunk=progress.update, keep=args.keep)
     for r in rejects[:20]:
         print(f"rejected: {r}", file=sys.stderr)
     if len(rejects) > 20:

@@ -6,13 +6,26 @@ Exit codes: 0 success, 1 findings (pack errors, failed examples, rejected rows),
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from types import ModuleType
 from typing import Sequence
 
 from ..errors import RiskgradeError
-from . import check, grade, schema
 
-COMMANDS = {"grade": grade, "check": check, "schema": schema}
+# One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
+COMMAND_NAMES = ("grade", "check", "test", "explain", "diff", "plan", "watch", "status", "schema")
+
+
+def commands() -> dict[str, ModuleType]:
+    found = {}
+    for name in COMMAND_NAMES:
+        try:
+            found[name] = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise  # a real import error inside the command, not an absent command
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"riskgrade {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module in COMMANDS.items():
+    for module in commands().values():
         module.add_parser(sub)
     return parser
 
@@ -38,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(COMMANDS[args.command].run(args))
+        return int(commands()[args.command].run(args))
     except RiskgradeError as exc:
         print(f"riskgrade {args.command}: {exc}", file=sys.stderr)
         return 2 if not hasattr(exc, "diagnostics") else 1
