@@ -58,6 +58,7 @@ def numbers_from(leaves: list[str]) -> st.SearchStrategy[str]:
         st.tuples(inner, st.integers(-2, 3)).map(lambda t: f"round({t[0]}, {t[1]})"),
         st.tuples(inner, inner).map(lambda t: f"min({t[0]}, {t[1]})"),
         st.tuples(inner, inner).map(lambda t: f"coalesce({t[0]}, {t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} if {t[1]} > 0 else None)"),
     ),
     max_leaves=6,
 )

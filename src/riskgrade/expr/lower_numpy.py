@@ -97,7 +97,11 @@ def unify(a: Codes, b: Codes) -> tuple[Value, Value, tuple[str, ...]]:
 
 def _const(node: Const) -> Kernel:
     v = node.value
-    if isinstance(v, bool):
+    if v is None:  # a typed missing value ("x if c else None")
+        kind = node.type.kind
+        value: Value = (Tri(np.bool_(False), np.bool_(False)) if kind == "boolean" else
+                        Codes(np.int32(-1), ()) if kind == "string" else np.float64(np.nan))
+    elif isinstance(v, bool):
         value: Value = Tri(np.bool_(v), np.bool_(True))
     elif isinstance(v, str):
         value = Codes(np.int32(0), (v,))

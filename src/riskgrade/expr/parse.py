@@ -155,7 +155,8 @@ class _Checker:
         if isinstance(v, str):
             return Const(STRING, line, col, v)
         if v is None:
-            raise self.fail(n, "None is not a value here: use is_missing(x) to test for missing data")
+            raise self.fail(n, "None (missing) is only allowed as a branch of 'x if cond else None'; "
+                               "use is_missing(x) to test for missing data")
         raise self.fail(n, f"literal {v!r} is not allowed", "RG201")
 
     def _Name(self, n: ast.Name) -> Expr:
@@ -292,13 +293,27 @@ class _Checker:
             raise self.fail(n, f"'{c.value}' is not a date in the form YYYY-MM-DD", "RG202") from None
 
     def _IfExp(self, n: ast.IfExp) -> Expr:
-        cond, then, orelse = self.visit(n.test), self.visit(n.body), self.visit(n.orelse)
+        cond = self.visit(n.test)
         self._want(cond, "boolean", "the condition of 'if'")
+        then, orelse = self._branches(n)
         if then.type.kind != orelse.type.kind:
             raise self.fail(n, f"both branches must have the same type ({then.type} vs {orelse.type})",
                             "RG202")
         t = then.type if then.type == orelse.type else Type(then.type.kind)
         return IfElse(t, *self.pos(n), cond, then, orelse)
+
+    def _branches(self, n: ast.IfExp) -> tuple[Expr, Expr]:
+        """Both branches; ``None`` in one of them is a missing value of the other's type."""
+        none_body, none_else = (isinstance(b, ast.Constant) and b.value is None for b in (n.body, n.orelse))
+        if none_body and none_else:
+            raise self.fail(n, "at most one branch of 'if' may be None (missing)")
+        if none_body or none_else:
+            known = self.visit(n.orelse if none_body else n.body)
+            if known.type.kind == "list":
+                raise self.fail(n, "a list cannot be a branch of 'if'")
+            missing = Const(known.type, *self.pos(n.body if none_body else n.orelse), None)
+            return (missing, known) if none_body else (known, missing)
+        return self.visit(n.body), self.visit(n.orelse)
 
     def _Subscript(self, n: ast.Subscript) -> Expr:
         if not isinstance(n.value, ast.Name):
