@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .backends import batch
 from .backends.base import PackGrades
@@ -123,7 +124,7 @@ class Grader:
             reasons.setdefault(i, [])[:0] = [(None, (f, v, r, "RG400")) for f, v, r in errs]
         keep = np.ones(n, dtype=bool)
         keep[list(reasons)] = False
-        rejects = [RowReject(int(chunk.row_numbers[i]), ids[i], f, v, r, code, pack)
+        rejects = [RowReject(int(chunk.row_numbers[i]), ids[i].as_py(), f, v, r, code, pack)
                    for i in sorted(reasons) for pack, (f, v, r, code) in reasons[i]]
         tables = [_with_as_of(long_table(g, ids, keep, self.derived_names[g.program.pack_id]), self.as_of)
                   for g in all_grades]
@@ -169,17 +170,21 @@ def _with_as_of(table: pa.Table, as_of: dt.date) -> pa.Table:
     return table.add_column(4, "as_of", pa.array([as_of] * table.num_rows, type=pa.date32()))
 
 
-def _entity_ids(chunk: RawChunk, id_column: str | None) -> np.ndarray:
+def _entity_ids(chunk: RawChunk, id_column: str | None) -> pa.Array:
+    """Entity ids as text; a row without one is called ``row-<source row number>``."""
+    fallback = pa.array(np.char.add("row-", chunk.row_numbers.astype(str)).astype(object), type=pa.string())
     names = [id_column] if id_column else list(ID_COLUMNS)
     for name in names:
         if name in chunk.table.column_names:
-            col = chunk.table.column(name)
-            values = [None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer()
-                                              else str(v).strip()) for v in col.to_pylist()]
-            return np.array([v if v else f"row-{r}" for v, r in zip(values, chunk.row_numbers)], dtype=object)
+            col = chunk.table.column(name).combine_chunks()
+            if pa.types.is_floating(col.type) and pc.all(pc.equal(col, pc.floor(col))).as_py() is not False:
+                col = col.cast(pa.int64())  # 1.0 from a spreadsheet means id "1"
+            text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+            empty = pc.fill_null(pc.equal(text, ""), True)
+            return pc.if_else(empty, fallback, text)
     if id_column:
         raise OptionError(f"the input has no column '{id_column}' for entity ids")
-    return np.array([f"row-{r}" for r in chunk.row_numbers], dtype=object)
+    return fallback
 
 
 def _derived_column_names(programs: Sequence[Program]) -> dict[str, dict[str, str]]:

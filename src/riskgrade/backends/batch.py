@@ -54,8 +54,11 @@ def _numpy_params(program: Program, params: Mapping[str, Any]) -> dict[str, Any]
 
 
 def field_missing(program: Program, table: Table) -> np.ndarray:
-    """(n, fields) True where an input is missing (a list: missing, or a record with a missing value)."""
-    out = np.zeros((table.n, len(program.fields)), dtype=bool)
+    """(fields, n) True where an input is missing (a list: missing, or a record with a missing value).
+
+    Matrices are kept field-major (and rule-major below) so that one field's or rule's row is
+    contiguous: the per-rule updates then touch memory sequentially."""
+    out = np.zeros((len(program.fields), table.n), dtype=bool)
     for j, f in enumerate(program.fields):
         col = table.columns[f.name]
         if isinstance(col, ListColumn):
@@ -63,9 +66,9 @@ def field_missing(program: Program, table: Table) -> np.ndarray:
             bad_items = np.zeros(len(seg), dtype=bool)
             for sub in f.items:
                 bad_items |= missing_mask(col.items.columns[sub.name])
-            out[:, j] = ~col.known | (np.bincount(seg, weights=bad_items, minlength=table.n) > 0)
+            out[j] = ~col.known | (np.bincount(seg, weights=bad_items, minlength=table.n) > 0)
         else:
-            out[:, j] = missing_mask(col)
+            out[j] = missing_mask(col)
     return out
 
 
@@ -79,13 +82,13 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
         frame.derived[name] = broadcast(ks[cexpr.pointer](frame), n)
     fmiss = field_missing(program, table)
     field_index = {f.name: j for j, f in enumerate(program.fields)}
-    gaps = np.zeros_like(fmiss)
+    gaps = np.zeros_like(fmiss)  # (fields, n)
     rejects: dict[int, list[Reason]] = {}
 
     def note_gaps(cexpr: CompiledExpr, unknown: np.ndarray) -> None:
         cols = [field_index[f] for f in sorted(cexpr.fields) if f in field_index]
         if cols and unknown.any():
-            gaps[:, cols] |= unknown[:, None] & fmiss[:, cols]
+            gaps[cols] |= unknown[None, :] & fmiss[cols]
 
     applies = np.ones(n, dtype=bool)
     if program.applies_when is not None:
@@ -93,16 +96,17 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
         applies = t.value.copy()
         note_gaps(program.applies_when, ~t.known)
 
-    hits = np.zeros((n, len(program.rules)), dtype=bool)
+    hits_by_rule = np.zeros((len(program.rules), n), dtype=bool)
+    hits = hits_by_rule.T  # (n, rules) view; hits[:, r] is a contiguous row of hits_by_rule
     for rule in program.rules:
         t = to_tri(ks[rule.when.pointer](frame), n)
         unknown = ~t.known & applies
-        hits[:, rule.index] = t.value | (unknown & (rule.on_missing == "worst"))
+        hits_by_rule[rule.index] = t.value | (unknown & (rule.on_missing == "worst"))
         note_gaps(rule.when, unknown)
         if rule.on_missing == "error":
             for i in np.flatnonzero(unknown):
-                rejects.setdefault(int(i), []).append(_missing_reason(program, rule.id, rule.when, fmiss[i],
-                                                                      field_index))
+                rejects.setdefault(int(i), []).append(_missing_reason(program, rule.id, rule.when,
+                                                                      fmiss[:, i], field_index))
     score, score_known = _score(program, frame, hits, ks, n)
     unknown_score = ~score_known & applies
     for c in (program.score.expr, program.score.likelihood, program.score.severity):
@@ -117,19 +121,18 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
     level = np.where(applies, final_levels(program, band, hits), -1)
     _required(program, table, applies, rejects)
 
-    controls = np.zeros((n, len(program.measures)), dtype=bool)
-    per_level = np.zeros((len(program.levels) + 1, len(program.measures)), dtype=bool)
+    per_level = np.zeros((len(program.measures), len(program.levels) + 1), dtype=bool)
     for li, measures in enumerate(program.level_controls):
-        per_level[li, list(measures)] = True
-    controls |= per_level[level]  # level -1 picks the all-False last row
+        per_level[list(measures), li] = True
+    controls = per_level[:, level]  # (measures, n); level -1 picks the all-False last column
     for rule in program.rules:
         if rule.controls:
-            controls[:, list(rule.controls)] |= (hits[:, rule.index] & applies)[:, None]
+            controls[list(rule.controls)] |= (hits_by_rule[rule.index] & applies)[None, :]
 
     interval, next_due = _schedule(program, frame, table, level, ks, note_gaps, n)
-    hits &= applies[:, None]
+    hits_by_rule &= applies[None, :]
     return PackGrades(program, as_of, applies, level, np.where(applies & score_known, score, np.nan), hits,
-                      controls, gaps, interval, next_due, dict(frame.derived), rejects)
+                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects)
 
 
 def _score(program: Program, frame: Frame, hits: np.ndarray, ks: dict[str, Kernel],

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
 from ..table import Codes, Tri
@@ -28,7 +29,7 @@ LONG_SCHEMA = pa.schema([
 
 def matrix_lists(matrix: np.ndarray, names: Sequence[str]) -> pa.Array:
     """A (rows × names) boolean matrix as a list<string> column, names in column order."""
-    rows, cols = np.nonzero(matrix)
+    rows, cols = np.nonzero(np.ascontiguousarray(matrix))  # row-major order: each row's names in column order
     offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int32)
     np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=offsets[1:])
     values = pa.array(list(names) + [""], type=pa.string()).take(pa.array(cols.astype(np.int32)))
@@ -59,7 +60,7 @@ def value_column(value: Any, n: int, kind: str) -> pa.Array:
     return _float_column(x)
 
 
-def long_table(grades: PackGrades, ids: np.ndarray, keep: np.ndarray | None = None,
+def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None,
                derived_names: dict[str, str] | None = None) -> pa.Table:
     """The long-form rows of one pack for one chunk (``keep``: rows that were not rejected)."""
     g = grades
@@ -69,12 +70,12 @@ def long_table(grades: PackGrades, ids: np.ndarray, keep: np.ndarray | None = No
     level = g.level[idx]
 
     def const(value: str) -> pa.Array:
-        return pa.array([value] * n, type=pa.string())
+        return pa.repeat(pa.scalar(value, pa.string()), n)
 
     interval = g.interval[idx]
     due = g.next_due[idx]
     columns: dict[str, pa.Array] = {
-        "entity_id": pa.array(ids[idx], type=pa.string()),
+        "entity_id": ids if keep is None or len(idx) == g.n else ids.take(pa.array(idx)),
         "pack": const(p.pack_id), "pack_version": const(p.version), "pack_sha256": const(p.sha256),
         "applies": pa.array(g.applies[idx], type=pa.bool_()),
         "level": _pick([lv.id for lv in p.levels], level, pa.string()),
@@ -124,24 +125,22 @@ def wide_table(tables: list[pa.Table], pack_ids: list[str]) -> pa.Table:
     """One row per entity: overall level (most severe applicable pack), then each pack's level and score."""
     first = tables[0]
     n = first.num_rows
-    ranks = np.stack([t.column("rank").to_numpy(zero_copy_only=False).astype(np.float64)
-                      if t.column("rank").null_count == 0 else
-                      np.where(t.column("rank").is_null().to_numpy(zero_copy_only=False), np.inf,
-                               t.column("rank").fill_null(0).to_numpy(zero_copy_only=False))
-                      for t in tables]) if tables else np.empty((0, n))
+    ranks = np.stack([t.column("rank").fill_null(np.iinfo(np.int32).max).to_numpy().astype(np.int64)
+                      for t in tables])
+    best_rank = ranks.min(axis=0)
+    has = best_rank < np.iinfo(np.int32).max
     best = np.argmin(ranks, axis=0)
-    has = np.isfinite(ranks.min(axis=0)) if len(tables) else np.zeros(n, dtype=bool)
-    level = np.array([None] * n, dtype=object)
-    color = np.array([None] * n, dtype=object)
+    level = pa.nulls(n, pa.string())
+    color = pa.nulls(n, pa.string())
     for k, t in enumerate(tables):
-        sel = has & (best == k)
-        level[sel] = np.array(t.column("level").to_pylist(), dtype=object)[sel]
-        color[sel] = np.array(t.column("color").to_pylist(), dtype=object)[sel]
+        sel = pa.array(has & (best == k))
+        level = pc.if_else(sel, t.column("level").combine_chunks(), level)
+        color = pc.if_else(sel, t.column("color").combine_chunks(), color)
     columns: dict[str, Any] = {
         "entity_id": first.column("entity_id"),
-        "overall_level": pa.array(level.tolist(), type=pa.string()),
-        "overall_rank": pa.array(np.where(has, ranks.min(axis=0), 0).astype(np.int32), mask=~has),
-        "overall_color": pa.array(color.tolist(), type=pa.string()),
+        "overall_level": level,
+        "overall_rank": pa.array(np.where(has, best_rank, 0).astype(np.int32), mask=~has),
+        "overall_color": color,
     }
     for pid, t in zip(pack_ids, tables):
         columns[f"{pid}.applies"] = t.column("applies")
