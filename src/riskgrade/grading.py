@@ -121,7 +121,10 @@ class Grader:
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
         for i, errs in errors.items():
-            reasons.setdefault(i, [])[:0] = [(None, (f, v, r, "RG400")) for f, v, r in errs]
+            bad = {f for f, _, _ in errs}
+            # a value that could not be read is not also "missing": report it once
+            kept_reasons = [x for x in reasons.get(i, []) if not (x[1][3] == "RG402" and x[1][0] in bad)]
+            reasons[i] = [(None, (f, v, r, "RG400")) for f, v, r in errs] + kept_reasons
         keep = np.ones(n, dtype=bool)
         keep[list(reasons)] = False
         rejects = [RowReject(int(chunk.row_numbers[i]), ids[i].as_py(), f, v, r, code, pack)
