@@ -8,6 +8,9 @@ that rows in = rows graded + rows rejected, whatever the chunking.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -146,13 +149,33 @@ class Grader:
             cache[f] = convert_column(f, raw, chunk.table.num_rows, errors)
         return cache[f]
 
-    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts) -> Iterator[ChunkResult]:
-        for chunk in chunks:
-            result = self.grade_chunk(chunk)
-            counts.rows_in += chunk.table.num_rows
-            counts.graded += result.wide.num_rows
-            counts.rejected += chunk.table.num_rows - result.wide.num_rows
-            yield result
+    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts, workers: int | None = None) -> Iterator[ChunkResult]:
+        """Grade chunk after chunk, in order. numpy and Arrow release the GIL in their kernels, so
+        ``workers`` threads grade the next chunks while one is being written; at most
+        ``workers + 1`` chunks are in memory at once."""
+        workers = workers or min(4, os.cpu_count() or 1)
+        it = iter(chunks)
+        first = next(it, None)
+        if first is None:
+            return
+        yield self._count(first, self.grade_chunk(first), counts)  # fixes the kept columns
+        with ThreadPoolExecutor(workers) as pool:
+            pending: deque[tuple[RawChunk, Future[ChunkResult]]] = deque()
+            for chunk in it:
+                pending.append((chunk, pool.submit(self.grade_chunk, chunk)))
+                if len(pending) > workers:
+                    done, future = pending.popleft()
+                    yield self._count(done, future.result(), counts)
+            while pending:
+                done, future = pending.popleft()
+                yield self._count(done, future.result(), counts)
+
+    @staticmethod
+    def _count(chunk: RawChunk, result: ChunkResult, counts: Counts) -> ChunkResult:
+        counts.rows_in += chunk.table.num_rows
+        counts.graded += result.wide.num_rows
+        counts.rejected += chunk.table.num_rows - result.wide.num_rows
+        return result
 
 
 def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:
@@ -175,7 +198,6 @@ def _with_as_of(table: pa.Table, as_of: dt.date) -> pa.Table:
 
 def _entity_ids(chunk: RawChunk, id_column: str | None) -> pa.Array:
     """Entity ids as text; a row without one is called ``row-<source row number>``."""
-    fallback = pa.array(np.char.add("row-", chunk.row_numbers.astype(str)).astype(object), type=pa.string())
     names = [id_column] if id_column else list(ID_COLUMNS)
     for name in names:
         if name in chunk.table.column_names:
@@ -184,10 +206,14 @@ def _entity_ids(chunk: RawChunk, id_column: str | None) -> pa.Array:
                 col = col.cast(pa.int64())  # 1.0 from a spreadsheet means id "1"
             text = pc.utf8_trim_whitespace(col.cast(pa.string()))
             empty = pc.fill_null(pc.equal(text, ""), True)
-            return pc.if_else(empty, fallback, text)
+            return pc.if_else(empty, _row_labels(chunk), text) if pc.any(empty).as_py() else text
     if id_column:
         raise OptionError(f"the input has no column '{id_column}' for entity ids")
-    return fallback
+    return _row_labels(chunk)
+
+
+def _row_labels(chunk: RawChunk) -> pa.Array:
+    return pa.array([f"row-{r}" for r in chunk.row_numbers.tolist()], type=pa.string())
 
 
 def _derived_column_names(programs: Sequence[Program]) -> dict[str, dict[str, str]]:

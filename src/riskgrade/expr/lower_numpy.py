@@ -213,9 +213,10 @@ def _in_list(node: InList) -> Kernel:
     def in_list(frame: Frame) -> Value:
         x = inner(frame)
         if isinstance(x, Codes):
-            wanted = [x.vocab.index(o) for o in options if o in x.vocab]
+            # a lookup over the vocabulary (last entry: missing) beats np.isin on the codes
+            lut = np.array([v in options for v in x.vocab] + [False])
             known = x.codes >= 0
-            hit = np.isin(x.codes, np.array(wanted, dtype=np.int32))
+            hit = lut[x.codes]
         else:
             known = ~np.isnan(x)
             hit = np.isin(x, np.array(options, dtype=np.float64))

@@ -19,24 +19,42 @@ import numpy as np
 from ..compiler.program import CompiledScore, Program
 
 
-def group_totals(program: Program, hits: np.ndarray) -> list[np.ndarray]:
-    """Per score group, the capped sum of fired points (rules in declaration order)."""
-    score = program.score
-    index = {g: i for i, g in enumerate(score.groups)}
-    totals = [np.zeros(hits.shape[0]) for _ in score.groups]
-    for rule in program.rules:
-        if rule.points:
-            # in place, only where fired: the same additions, in the same order, as the reference
-            np.add(totals[index[rule.group]], rule.points, out=totals[index[rule.group]],
-                   where=hits[:, rule.index])
-    return [t if cap is None else np.minimum(t, cap) for t, cap in zip(totals, score.caps)]
+def _members(program: Program) -> list[tuple[list[tuple[int, float]], float | None]]:
+    """Per score group in order: its (rule index, points) and its cap. Cached on the program."""
+    cached = program.cache.get("score_groups")
+    if cached is None:
+        index = {g: i for i, g in enumerate(program.score.groups)}
+        cached = [([], cap) for cap in program.score.caps]
+        for rule in program.rules:
+            if rule.points:
+                cached[index[rule.group]][0].append((rule.index, rule.points))
+        program.cache["score_groups"] = cached
+    return cached
+
+
+def accumulate(program: Program, hits: np.ndarray, start: float, sign: float) -> np.ndarray:
+    """``start`` plus (or minus) each group's capped total of fired points, groups in order.
+
+    Adding ``points * False`` (a signed zero) leaves a value unchanged, so this performs exactly the
+    additions the reference engine performs, in the same order: the results are bit-identical.
+    """
+    out = np.full(hits.shape[0], start)
+    for members, cap in _members(program):
+        if len(members) == 1 and cap is None:
+            r, p = members[0]
+            out += sign * (p * hits[:, r]) if sign < 0 else p * hits[:, r]
+            continue
+        total = np.zeros(hits.shape[0])
+        for r, p in members:
+            total += p * hits[:, r]
+        if cap is not None:
+            np.minimum(total, cap, out=total)
+        out += total if sign > 0 else -total
+    return out
 
 
 def rule_points(program: Program, hits: np.ndarray) -> np.ndarray:
-    total = np.zeros(hits.shape[0])
-    for t in group_totals(program, hits):
-        total = total + t
-    return total
+    return accumulate(program, hits, 0.0, 1.0)
 
 
 def score_from_hits(program: Program, hits: np.ndarray) -> np.ndarray:
@@ -44,10 +62,7 @@ def score_from_hits(program: Program, hits: np.ndarray) -> np.ndarray:
     score = program.score
     n = hits.shape[0]
     if score.method in ("sum", "deduct"):
-        out = np.full(n, score.base)
-        for t in group_totals(program, hits):
-            out = out + t if score.method == "sum" else out - t
-        return out
+        return accumulate(program, hits, score.base, 1.0 if score.method == "sum" else -1.0)
     if score.method == "max":
         best = np.full(n, -np.inf)
         for rule in program.rules:
