@@ -25,6 +25,7 @@ from .errors import OptionError
 from .io.convert import RowErrors, convert_column
 from .io.read_base import RawChunk
 from .results.tables import LONG_SCHEMA, interleave, long_table, value_column, wide_table
+from .ids import SeenIds
 from .table import Table
 
 ID_COLUMNS = ("entity_id", "id")
@@ -73,6 +74,7 @@ class ChunkResult:
     long: pa.Table
     wide: pa.Table
     rejects: list[RowReject]
+    rows: np.ndarray  # source row number of each graded entity (the rows of ``wide``)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class Grader:
                               f"{', '.join(sorted(declared)) or 'none'}")
         self.derived_names = _derived_column_names(self.programs)
         self.kept: list[str] | None = list(self.keep) if self.keep is not None else None
+        self._seen = SeenIds()
         for p in self.programs:  # fail fast on bad parameter values, before any row is read
             batch.resolve_params(p, self._params_for(p))
 
@@ -140,7 +143,24 @@ class Grader:
         tables = [_insert_after_id(t, kept) for t in tables]
         long = interleave(tables, self.schema)
         wide = _insert_after_id(wide_table(tables, [p.pack_id for p in self.programs]), kept)
-        return ChunkResult(long, wide, rejects)
+        return ChunkResult(long, wide, rejects, chunk.row_numbers[keep])
+
+    def _drop_repeated_ids(self, result: ChunkResult) -> ChunkResult:
+        """Reject every later row of an entity id already graded in this run (chunks come in order)."""
+        ids = result.wide.column("entity_id").to_pylist()
+        first = self._seen.add(ids, result.rows)
+        repeated = first >= 0
+        if not repeated.any():
+            return result
+        keep = ~repeated
+        per_pack = result.long.num_rows // max(1, len(ids))
+        rejects = result.rejects + [
+            RowReject(int(row), ids[i], "entity_id", ids[i], f"duplicate entity id: first seen at row {int(f)}; "
+                      "each entity must appear once", "RG405")
+            for i, (row, f) in enumerate(zip(result.rows, first)) if f >= 0]
+        rejects.sort(key=lambda r: r.row)
+        return ChunkResult(result.long.filter(pa.array(np.repeat(keep, per_pack))),
+                           result.wide.filter(pa.array(keep)), rejects, result.rows[keep])
 
     @staticmethod
     def _column(f: CompiledField, chunk: RawChunk, cache: dict[CompiledField, Any], errors: RowErrors) -> Any:
@@ -170,8 +190,8 @@ class Grader:
                 done, future = pending.popleft()
                 yield self._count(done, future.result(), counts)
 
-    @staticmethod
-    def _count(chunk: RawChunk, result: ChunkResult, counts: Counts) -> ChunkResult:
+    def _count(self, chunk: RawChunk, result: ChunkResult, counts: Counts) -> ChunkResult:
+        result = self._drop_repeated_ids(result)
         counts.rows_in += chunk.table.num_rows
         counts.graded += result.wide.num_rows
         counts.rejected += chunk.table.num_rows - result.wide.num_rows
