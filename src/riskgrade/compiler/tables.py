@@ -46,6 +46,13 @@ class CompiledTable:
         return self._keyed_numbers(keys)
 
     def _banded(self, keys: np.ndarray) -> Any:
+        lows = [b[0] for b in self.bands]
+        highs = [b[1] for b in self.bands]
+        if lows[0] == -np.inf and highs[-1] == np.inf and all(h == lo for h, lo in zip(highs, lows[1:])):
+            # contiguous bands in order: one binary search per key (NaN sorts last -> "not found")
+            index = np.searchsorted(np.array(highs[:-1]), keys, side="right")
+            index = np.where(np.isnan(keys) | (keys == np.inf), len(self.bands), index)
+            return _take(self._column([b[2] for b in self.bands] + [None]), index)
         index = np.full(keys.shape, len(self.bands), dtype=np.int64)
         for i in range(len(self.bands) - 1, -1, -1):  # reversed: the first matching band wins
             lo, hi, _ = self.bands[i]

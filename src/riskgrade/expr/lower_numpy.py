@@ -176,6 +176,11 @@ _CMP: dict[str, Callable[[Value, Value], Value]] = {
 
 def _compare(node: Compare) -> Kernel:
     left, right, op = lower(node.left), lower(node.right), _CMP[node.op]
+    text_const = next((side for side in (node.right, node.left)
+                       if isinstance(side, Const) and isinstance(side.value, str)), None)
+    if text_const is not None and node.op in ("==", "!="):
+        other = left if text_const is node.right else right
+        return _compare_text_const(other, text_const.value, node.op == "==")
 
     def compare(frame: Frame) -> Value:
         a, b = left(frame), right(frame)
@@ -186,6 +191,17 @@ def _compare(node: Compare) -> Kernel:
         known = ~(np.isnan(a) | np.isnan(b))
         with np.errstate(invalid="ignore"):
             return Tri(op(a, b) & known, known)
+    return compare
+
+
+def _compare_text_const(inner: Kernel, literal: str, equal: bool) -> Kernel:
+    """``text == 'literal'``: one integer comparison against the literal's code in the column's vocabulary."""
+    def compare(frame: Frame) -> Value:
+        x = inner(frame)
+        known = x.codes >= 0
+        code = x.vocab.index(literal) if literal in x.vocab else -2
+        hit = x.codes == code if equal else x.codes != code
+        return Tri(hit & known, known)
     return compare
 
 
@@ -243,7 +259,17 @@ def _if_else(node: IfElse) -> Kernel:
 
 def _lookup(node: Lookup) -> Kernel:
     key, name = lower(node.key), node.table
+    if isinstance(node.key, Const):  # a constant key: look it up once per chunk, not per row
+        return lambda frame: _scalar(frame.tables[name].lookup_value(node.key.value), node.type.kind)
     return lambda frame: frame.tables[name].lookup(key(frame))
+
+
+def _scalar(value: Any, kind: str) -> Value:
+    if kind == "boolean":
+        return Tri(np.bool_(bool(value)), np.bool_(value is not None))
+    if kind == "string":
+        return Codes(np.int32(0 if value is not None else -1), (value,) if value is not None else ())
+    return np.float64(np.nan if value is None else value)
 
 
 # --- functions -------------------------------------------------------------------------------------
