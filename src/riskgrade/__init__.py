@@ -13,30 +13,46 @@ from .compiler import Program
 from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
                      RiskgradeError)
 from .grading import Counts, RowReject
+from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCalendar, control_list,
+                   inspection_schedule, load_graded, plan_inspections, read_capacity, rollup, rollups,
+                   write_ledger)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Capacity",
     "Counts",
     "Diagnostic",
     "EngineError",
     "EntityResult",
     "GradeResult",
     "InputError",
+    "InspectionPlan",
     "Location",
     "OptionError",
     "OutputError",
     "PackError",
     "PackResult",
+    "PlanCounts",
     "Program",
     "RiskgradeError",
     "RowReject",
+    "StationCapacity",
+    "WorkCalendar",
     "__version__",
     "api",
+    "control_list",
     "grade",
     "grade_file",
     "grade_table",
+    "inspection_schedule",
+    "load_graded",
     "load_pack",
     "load_packs",
     "loads_pack",
+    "plan_inspections",
+    "read_capacity",
+    "rollup",
+    "rollups",
+    "write_ledger",
 ]

@@ -32,6 +32,7 @@ class PackGrades:
     next_due: np.ndarray  # float64 day numbers, NaN where none
     derived: dict[str, Any]  # name -> column (float64 / Tri / Codes)
     rejects: dict[int, list[Reason]] = field(default_factory=dict)  # row -> reasons
+    adjusted: np.ndarray | None = None  # bool (n, modifiers + campaigns): applied to the interval
 
     @property
     def n(self) -> int:

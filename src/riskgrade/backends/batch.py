@@ -129,10 +129,10 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
         if rule.controls:
             controls[list(rule.controls)] |= (hits_by_rule[rule.index] & applies)[None, :]
 
-    interval, next_due = _schedule(program, frame, table, level, ks, note_gaps, n)
+    interval, next_due, adjusted = _schedule(program, frame, table, level, ks, note_gaps, n)
     hits_by_rule &= applies[None, :]
     return PackGrades(program, as_of, applies, level, np.where(applies & score_known, score, np.nan), hits,
-                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects)
+                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects, adjusted.T)
 
 
 def _score(program: Program, frame: Frame, hits: np.ndarray, ks: dict[str, Kernel],
@@ -170,10 +170,10 @@ def _missing_reason(program: Program, rule_id: str, when: CompiledExpr, fmiss_ro
 
 
 def _schedule(program: Program, frame: Frame, table: Table, level: np.ndarray, ks: dict[str, Kernel],
-              note_gaps: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+              note_gaps: Any, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     insp = program.inspection
     if insp is None:
-        return np.full(n, np.nan), np.full(n, np.nan)
+        return np.full(n, np.nan), np.full(n, np.nan), np.zeros((0, n), dtype=bool)
     applies = level >= 0
     hits = []
     for m in insp.modifiers:
@@ -181,9 +181,9 @@ def _schedule(program: Program, frame: Frame, table: Table, level: np.ndarray, k
         t = to_tri(ks[m.when.pointer](frame), n)
         note_gaps(m.when, ~t.known & applies)
         hits.append(t.value)
-    interval = intervals_numpy(insp, level, hits, frame.as_of)
+    interval, adjusted = intervals_numpy(insp, level, hits, frame.as_of)
     if insp.last_inspection is None:
-        return interval, np.where(np.isnan(interval), np.nan, day_number(frame.as_of))
+        return interval, np.where(np.isnan(interval), np.nan, day_number(frame.as_of)), adjusted
     last = np.asarray(table.columns[insp.last_inspection], dtype=np.float64)
     due = np.where(np.isnan(last), day_number(frame.as_of), last + interval)
-    return interval, np.where(np.isnan(interval), np.nan, due)
+    return interval, np.where(np.isnan(interval), np.nan, due), adjusted

@@ -94,13 +94,13 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
     measures = set(program.level_controls[level])
     for rule in fired:
         measures.update(rule.controls)
-    interval, next_due = _schedule(program, level, env, values, as_of, note_gaps)
+    interval, next_due, adjusted = _schedule(program, level, env, values, as_of, note_gaps)
     lv = program.levels[level]
     record.update(
         applies=True, level=lv.id, rank=level + 1, color=lv.color, score=score,
         fired=[r.id for r in fired], controls=[program.measures[m][0] for m in sorted(measures)],
         responsible=program.responsible[level], inspection_interval_days=interval, next_inspection=next_due,
-        data_gaps=_ordered_gaps(program, gaps))
+        inspection_modifiers=adjusted, data_gaps=_ordered_gaps(program, gaps))
     return record
 
 
@@ -109,7 +109,7 @@ def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any
         "pack": program.pack_id, "pack_version": program.version, "pack_sha256": program.sha256,
         "applies": False, "level": None, "rank": None, "color": None, "score": None, "fired": [],
         "controls": [], "responsible": None, "inspection_interval_days": None, "next_inspection": None,
-        "data_gaps": [],
+        "inspection_modifiers": [], "data_gaps": [],
     }
     record.update(derived)
     return record
@@ -173,12 +173,13 @@ def _level(program: Program, score: float | None, fired: list[Any]) -> int:
 
 
 def _schedule(program: Program, level: int, env: Env, values: Mapping[str, Any], as_of: dt.date,
-              note_gaps: Any) -> tuple[int | None, dt.date | None]:
+              note_gaps: Any) -> tuple[int | None, dt.date | None, list[str]]:
     insp = program.inspection
     if insp is None:
-        return None, None
+        return None, None, []
     base = insp.intervals[level]
     interval = None if base is None else float(base)
+    applied = []
     for m in insp.modifiers:
         assert m.when is not None
         hit = evaluate(m.when.node, env)
@@ -186,11 +187,13 @@ def _schedule(program: Program, level: int, env: Env, values: Mapping[str, Any],
             note_gaps(m.when)
         if hit and interval is not None:
             interval = adjust(interval, m)
+            applied.append(m.id)
     for c in insp.campaigns:
         if interval is not None and c.in_window(as_of) and (c.levels is None or level in c.levels):
             interval = adjust(interval, c)
+            applied.append(c.id)
     days = finish(interval)
     if days is None:
-        return None, None
+        return None, None, []
     last = values.get(insp.last_inspection) if insp.last_inspection else None
-    return days, (as_of if last is None else last + dt.timedelta(days=days))
+    return days, (as_of if last is None else last + dt.timedelta(days=days)), applied

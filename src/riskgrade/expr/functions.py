@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .nodes import BOOLEAN, DATE, NUMBER, Type
+from .nodes import BOOLEAN, NUMBER, Type
 
 
 @dataclass(frozen=True)

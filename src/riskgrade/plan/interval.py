@@ -23,22 +23,32 @@ def adjust(interval: float, adj: CompiledAdjustment) -> float:
     return interval
 
 
+def adjustment_ids(insp: CompiledInspection | None) -> list[str]:
+    """The ids of an inspection's modifiers then campaigns: the order results list them in."""
+    return [] if insp is None else [a.id for a in (*insp.modifiers, *insp.campaigns)]
+
+
 def finish(interval: float | None) -> int | None:
     return None if interval is None else max(1, math.floor(interval))
 
 
 def intervals_numpy(insp: CompiledInspection, level: np.ndarray, modifier_hits: list[np.ndarray],
-                    as_of: dt.date) -> np.ndarray:
-    """Interval in days per row (NaN where the level has none)."""
+                    as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Interval in days per row (NaN where the level has none), and which adjustments applied:
+    a (modifiers + campaigns, rows) boolean matrix."""
     base = np.array([np.nan if d is None else float(d) for d in insp.intervals] + [np.nan])
     interval = base[np.where(level >= 0, level, len(insp.intervals))]
-    for adj, hit in zip(insp.modifiers, modifier_hits):
+    has = ~np.isnan(interval)
+    applied = np.zeros((len(insp.modifiers) + len(insp.campaigns), len(level)), dtype=bool)
+    for j, (adj, hit) in enumerate(zip(insp.modifiers, modifier_hits)):
+        applied[j] = hit & has
         interval = np.where(hit, _adjust_numpy(interval, adj), interval)
-    for adj in insp.campaigns:
+    for j, adj in enumerate(insp.campaigns, len(insp.modifiers)):
         if adj.in_window(as_of):
             touched = np.ones(level.shape, dtype=bool) if adj.levels is None else np.isin(level, list(adj.levels))
+            applied[j] = touched & has
             interval = np.where(touched, _adjust_numpy(interval, adj), interval)
-    return np.where(np.isnan(interval), np.nan, np.maximum(1.0, np.floor(interval)))
+    return np.where(np.isnan(interval), np.nan, np.maximum(1.0, np.floor(interval))), applied
 
 
 def _adjust_numpy(interval: np.ndarray, adj: CompiledAdjustment) -> np.ndarray:

@@ -10,11 +10,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
+from ..plan.interval import adjustment_ids
 from ..table import Codes, Tri
 
 CONTRACT_COLUMNS = (
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
-    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "data_gaps",
+    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "inspection_modifiers",
+    "data_gaps",
 )
 
 LONG_SCHEMA = pa.schema([
@@ -23,7 +25,7 @@ LONG_SCHEMA = pa.schema([
     ("color", pa.string()), ("score", pa.float64()), ("fired", pa.list_(pa.string())),
     ("controls", pa.list_(pa.string())), ("responsible", pa.string()),
     ("inspection_interval_days", pa.int32()), ("next_inspection", pa.date32()),
-    ("data_gaps", pa.list_(pa.string())),
+    ("inspection_modifiers", pa.list_(pa.string())), ("data_gaps", pa.list_(pa.string())),
 ])
 
 
@@ -89,6 +91,9 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
                                              mask=np.isnan(interval), type=pa.int32()),
         "next_inspection": pa.array(np.where(np.isnan(due), 0, due).astype(np.int32), mask=np.isnan(due),
                                     type=pa.date32()),
+        "inspection_modifiers": matrix_lists(
+            g.adjusted[idx] if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
+            adjustment_ids(p.inspection)),
         "data_gaps": matrix_lists(g.gaps[idx], list(p.field_names)),
     }
     for name, cexpr in p.derive:
