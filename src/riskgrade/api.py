@@ -102,6 +102,7 @@ class PackResult(BaseModel):
     responsible: str | None
     inspection_interval_days: int | None
     next_inspection: dt.date | None
+    inspection_modifiers: list[str] = []
     data_gaps: list[str]
     derived: dict[str, Any]
 
@@ -189,10 +190,11 @@ def _open(source: Any, chunk_rows: int, encoding: str | None, sheet: str | None)
 
 def grade_table(source: Any, packs: Packs, *, as_of: dt.date, params: Mapping[str, Any] | None = None,
                 chunk_rows: int = 65536, id_column: str | None = None, encoding: str | None = None,
-                sheet: str | None = None, keep: Sequence[str] | None = None) -> GradeResult:
+                sheet: str | None = None, keep: Sequence[str] | None = None, explain: bool = False) -> GradeResult:
     """Grade a table: a file path (csv, jsonl, parquet, xlsx), a pandas DataFrame, an Arrow table or a
     list of dicts. Rows that cannot be graded are in ``rejects``; ``counts`` adds up. ``keep`` names
     input columns to carry into the results (default: name, city, county, station, grid if present).
+    ``explain`` adds an ``explanation`` column (JSON text, see ``riskgrade.explain``) to every record.
 
     >>> res = grade_table([{"entity_id": "A", "exits": 3}, {"entity_id": "B", "exits": "x"}],
     ...                   loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
@@ -201,18 +203,35 @@ def grade_table(source: Any, packs: Packs, *, as_of: dt.date, params: Mapping[st
     """
     grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep)
     src = _open(source, chunk_rows, encoding, sheet)
+    if explain:
+        src = _explaining(src, grader)
     counts = Counts()
     longs, wides, rejects = [], [], []
     for chunk in grader.grade_chunks(src, counts):
+        if explain:
+            chunk = src.add(chunk)
         longs.append(chunk.long)
         wides.append(chunk.wide)
         rejects += chunk.rejects
     rejects = _source_rejects(src) + rejects
     counts.rows_in += len(src.rejects)
     counts.rejected += len(src.rejects)
-    long = pa.concat_tables(longs) if longs else grader.schema.empty_table()
+    long = pa.concat_tables(longs) if longs else _empty(grader, explain)
     wide = pa.concat_tables(wides) if wides else pa.table({"entity_id": pa.array([], pa.string())})
     return GradeResult(long, wide, sorted(rejects, key=lambda r: r.row), counts)
+
+
+def _explaining(src: Any, grader: Grader) -> Any:
+    from .explain.batch import ExplainingSource
+
+    return ExplainingSource(src, grader.programs, grader.as_of, grader.params)
+
+
+def _empty(grader: Grader, explain: bool) -> pa.Table:
+    from .explain.batch import with_column
+
+    table = grader.schema.empty_table()
+    return with_column(table) if explain else table
 
 
 def _source_rejects(src: Any) -> list[RowReject]:
@@ -223,9 +242,9 @@ def grade_file(source: Any, packs: Packs, output: str | PathLike[str], *, as_of:
                params: Mapping[str, Any] | None = None, chunk_rows: int = 65536, id_column: str | None = None,
                encoding: str | None = None, sheet: str | None = None, rejects_path: str | PathLike[str] | None = None,
                on_chunk: Callable[[Counts], None] | None = None,
-               keep: Sequence[str] | None = None) -> tuple[Counts, list[RowReject]]:
+               keep: Sequence[str] | None = None, explain: bool = False) -> tuple[Counts, list[RowReject]]:
     """Grade one source (or a list of files) chunk by chunk into ``output``, written atomically;
-    memory stays flat. Returns the counts and the rejected rows."""
+    memory stays flat. Returns the counts and the rejected rows. ``explain``: as in ``grade_table``."""
     from .io.write import ResultWriter
 
     grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep)
@@ -237,8 +256,12 @@ def grade_file(source: Any, packs: Packs, output: str | PathLike[str], *, as_of:
         wrote = False
         for one in sources:
             src = _open(one, chunk_rows, encoding, sheet)
+            if explain:
+                src = _explaining(src, grader)
             name = str(one) if many else None
             for chunk in grader.grade_chunks(src, counts):
+                if explain:
+                    chunk = src.add(chunk)
                 writer.write(chunk.long, chunk.wide)
                 wrote = True
                 rejects += [replace(r, source=name) for r in chunk.rejects] if name else chunk.rejects
@@ -248,7 +271,7 @@ def grade_file(source: Any, packs: Packs, output: str | PathLike[str], *, as_of:
             counts.rows_in += len(src.rejects)
             counts.rejected += len(src.rejects)
         if not wrote:
-            writer.write(grader.schema.empty_table(), None)
+            writer.write(_empty(grader, explain), None)
     rejects.sort(key=lambda r: (r.source or "", r.row))
     if rejects_path is not None:
         write_rejects(rejects, rejects_path)

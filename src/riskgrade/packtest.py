@@ -1,15 +1,33 @@
-"""Run a pack's own examples on every engine and report each mismatch as a located diagnostic."""
+"""Pack tests: a pack's own ``examples`` and the cases of ``<pack>_test.yaml`` beside it, run on every
+engine, each mismatch a located diagnostic, with rule and level coverage (as ``opa test --coverage``).
+
+A case file holds a list under ``cases:`` in the format of ``examples`` (``model.Example``)::
+
+    # yaml-language-server: $schema=../schemas/pack_test.schema.json
+    pack: fire_safety            # optional: the id of the pack the cases are for
+    cases:
+      - id: hotel-50-rooms
+        as_of: 2025-06-30
+        entity: {venue_type: hotel, guest_rooms: 50}
+        expect: {level: yellow, fired: [FS-R-KEY]}
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from .backends import reference
 from .compiler import Program
-from .errors import Diagnostic, Location
+from .errors import Diagnostic, Location, PackError
+from .io.pack_source import PackSource
+from .io.yaml_source import load_yaml
+from .model.common import Ident, Strict
 from .io.convert import convert_entity
 from .io.read_base import RawChunk
 from .grading import Grader
@@ -87,4 +105,176 @@ def compare(example: Example, record: dict[str, Any]) -> list[str]:
     return problems
 
 
-__all__ = ["ENGINES", "compare", "grade_example", "run_examples"]
+# --- case files and coverage ------------------------------------------------------------------------
+
+
+class CaseFile(Strict):
+    """The content of a ``<pack>_test.yaml`` file."""
+
+    pack: Ident | None = None
+    cases: list[Example]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test case and where it is written (the pack's examples or a case file)."""
+
+    example: Example
+    location: Location
+
+
+def case_file_for(pack_file: str | Path) -> Path | None:
+    """``fire_safety_test.yaml`` (or ``.yml``) beside ``fire_safety.yaml``, if there is one."""
+    p = Path(pack_file)
+    for suffix in (".yaml", ".yml"):
+        candidate = p.with_name(f"{p.stem}_test{suffix}")
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_cases(src: PackSource) -> tuple[list[Case], list[Diagnostic]]:
+    """The pack's examples, then the cases of its case file; diagnostics for a case file that cannot
+    be read or validated, for a case file of another pack, and for case ids used twice."""
+    cases = [Case(e, src.source.locate(f"/examples/{i}", rule_id="")) for i, e in enumerate(src.pack.examples)]
+    problems: list[Diagnostic] = []
+    path = case_file_for(src.file) if src.file and not src.file.startswith("<") else None
+    if path is not None:
+        more, problems = _read_case_file(path, src.pack.pack)
+        cases += more
+    seen: set[str] = set()
+    for case in cases:
+        if case.example.id in seen:
+            problems.append(Diagnostic("RG606", f"case id '{case.example.id}' is used twice", case.location,
+                                       "warning"))
+        seen.add(case.example.id)
+    return cases, problems
+
+
+def _read_case_file(path: Path, pack_id: str) -> tuple[list[Case], list[Diagnostic]]:
+    try:
+        data, source = load_yaml(path.read_text(encoding="utf-8-sig"), str(path))
+    except PackError as exc:
+        return [], exc.diagnostics
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Diagnostic("RG503", f"cannot read the case file: {exc}", Location(str(path)))]
+    try:
+        parsed = CaseFile.model_validate(data)
+    except ValidationError as exc:
+        return [], [_case_error(err, source) for err in exc.errors()]
+    if parsed.pack is not None and parsed.pack != pack_id:
+        return [], [Diagnostic("RG503", f"the cases are for pack '{parsed.pack}', but the pack beside them is "
+                                        f"'{pack_id}'", source.locate("/pack"))]
+    return [Case(e, source.locate(f"/cases/{i}")) for i, e in enumerate(parsed.cases)], []
+
+
+def _case_error(err: dict[str, Any], source: Any) -> Diagnostic:
+    loc = [p for p in err["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "union["))]
+    pointer = "".join(f"/{p}" for p in loc)
+    what = str(loc[-1]) if loc else "file"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown key '{what}' in a case (keys: id, description, as_of, params, entity, expect)"
+    elif kind == "missing":
+        message = f"missing required key '{what}'"
+        pointer = "".join(f"/{p}" for p in loc[:-1])
+    else:
+        message = f"'{what}': {err.get('msg', 'invalid value').removeprefix('Value error, ')}"
+    return Diagnostic("RG503", message, source.locate(pointer))
+
+
+@dataclass
+class CaseResult:
+    """One case run on every engine: what went wrong (empty when it passed) and what the reference
+    engine fired and graded (for coverage)."""
+
+    case: Case
+    problems: list[Diagnostic] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    level: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class PackTestReport:
+    """Every case of one pack, and which rules and levels no case exercises."""
+
+    program: Program
+    results: list[CaseResult]
+    load_problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def covered_rules(self) -> list[str]:
+        fired = {r for res in self.results for r in res.fired}
+        return [r.id for r in self.program.rules if r.id in fired]
+
+    @property
+    def uncovered_rules(self) -> list[str]:
+        covered = set(self.covered_rules)
+        return [r.id for r in self.program.rules if r.id not in covered]
+
+    @property
+    def uncovered_levels(self) -> list[str]:
+        reached = {res.level for res in self.results}
+        return [lv.id for lv in self.program.levels if lv.id not in reached]
+
+    @property
+    def failed(self) -> list[CaseResult]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.load_problems + [d for r in self.results for d in r.problems]
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.program
+        n_rules, n_levels = len(p.rules), len(p.levels)
+        return {
+            "pack": p.pack_id, "pack_version": p.version, "pack_sha256": p.sha256, "file": p.file,
+            "cases": len(self.results), "passed": len(self.results) - len(self.failed), "failed": len(self.failed),
+            "failures": [{"case": r.case.example.id, "problems": [d.to_dict() for d in r.problems]}
+                         for r in self.failed],
+            "coverage": {
+                "rules": {"covered": n_rules - len(self.uncovered_rules), "total": n_rules,
+                          "percent": _percent(n_rules - len(self.uncovered_rules), n_rules),
+                          "not_covered": self.uncovered_rules},
+                "levels": {"covered": n_levels - len(self.uncovered_levels), "total": n_levels,
+                           "percent": _percent(n_levels - len(self.uncovered_levels), n_levels),
+                           "not_covered": self.uncovered_levels},
+            },
+        }
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 100.0
+
+
+def run_case(program: Program, case: Case) -> CaseResult:
+    """One case on every engine; a diagnostic per expectation that does not hold."""
+    example, result = case.example, CaseResult(case)
+    for engine in ENGINES:
+        try:
+            record = grade_example(program, example, engine)
+        except Exception as exc:  # a case must never crash the run: report it
+            result.problems.append(Diagnostic("RG502", f"case '{example.id}' could not be graded by the {engine} "
+                                                       f"engine: {exc}", case.location))
+            continue
+        if engine == "reference" and "rejected" not in record:
+            result.fired, result.level = list(record.get("fired") or []), record.get("level")
+        for problem in compare(example, record):
+            result.problems.append(Diagnostic("RG501", f"case '{example.id}' ({engine} engine): {problem}",
+                                              case.location))
+    return result
+
+
+def run_pack_tests(src: PackSource, program: Program) -> PackTestReport:
+    """Every case of a compiled pack (examples and case file) on every engine, with coverage."""
+    cases, problems = load_cases(src)
+    return PackTestReport(program, [run_case(program, c) for c in cases], problems)
+
+
+__all__ = ["ENGINES", "Case", "CaseFile", "CaseResult", "PackTestReport", "case_file_for", "compare",
+           "grade_example", "load_cases", "run_case", "run_examples", "run_pack_tests"]

@@ -42,6 +42,9 @@ def add_parser(sub: Any) -> None:
                    help="batch (this machine, default) or dask (a Dask cluster; needs riskgrade[dask])")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: a running scheduler (default: a local cluster)")
+    p.add_argument("--explain", action="store_true",
+                   help="add an 'explanation' column (JSON: fired rules with their inputs, band, vetoes, "
+                        "controls, interval) to every record; one slower pass per entity")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
 
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         counts, rejects = grade_file(sources, packs, args.output, as_of=day, params=dict(args.param),
                                      chunk_rows=args.chunk_rows, id_column=args.id_column,
                                      encoding=args.encoding, sheet=args.sheet, rejects_path=args.rejects,
-                                     on_chunk=progress.update, keep=args.keep)
+                                     on_chunk=progress.update, keep=args.keep, explain=args.explain)
     for r in rejects[:20]:
         print(f"rejected: {r}", file=sys.stderr)
     if len(rejects) > 20:

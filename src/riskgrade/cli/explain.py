@@ -1,0 +1,90 @@
+"""``riskgrade explain``: why one entity got its grade, rule by rule, in Chinese or English."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..api import load_packs
+from ..errors import InputError
+from ..explain import explain, render_text
+from .check import add_lang
+from .common import add_format, as_of, param
+
+EXAMPLE = """examples:
+  riskgrade explain '{"venue_type": "hotel", "guest_rooms": 50, "exits": 1}' --rules rules/ --as-of 2026-11-01
+  riskgrade explain entity.json --rules rules/ --pack fire_safety --lang zh
+  riskgrade explain --row FS-330112-000001 --input examples/venues.csv --rules rules/ --format json
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("explain", help="explain one entity's grade rule by rule", epilog=EXAMPLE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Derived values, every rule that fired with its points and the input values "
+                                   "that made it true, rules undecided for want of data, the band, vetoes, "
+                                   "raises and lowers, the level, controls, responsible tier and interval.")
+    p.add_argument("entity", nargs="?", metavar="ENTITY", help="a JSON object, or a .json file holding one")
+    p.add_argument("--row", metavar="ID", help="explain the row with this entity id of --input instead")
+    p.add_argument("--input", metavar="FILE", help="entity file for --row (csv, xlsx, jsonl, parquet)")
+    p.add_argument("--id-column", metavar="COL", help="column holding entity ids (default: entity_id or id)")
+    p.add_argument("--rules", required=True, action="append", metavar="DIR_OR_FILE",
+                   help="a rules folder or pack file (repeatable)")
+    p.add_argument("--pack", action="append", metavar="ID", help="explain this pack only (repeatable)")
+    p.add_argument("--as-of", type=as_of, default=None, metavar="DATE", help="the grading date (default: today)")
+    p.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
+                   help="a pack parameter, e.g. region=fujian")
+    add_lang(p)
+    add_format(p)
+
+
+def read_entity(text: str) -> dict[str, Any]:
+    """An entity from inline JSON or a .json file. Raises InputError when it is neither."""
+    source = text if text.lstrip().startswith("{") else None
+    if source is None:
+        path = Path(text)
+        if not path.is_file():
+            raise InputError("not a JSON object and not a file", file=text)
+        source = path.read_text(encoding="utf-8-sig")
+    try:
+        entity = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc}", file="" if text is source else text) from None
+    if not isinstance(entity, dict):
+        raise InputError("the entity must be a JSON object ({...})", file="" if text is source else text)
+    return entity
+
+
+def find_row(path: str, entity_id: str, id_column: str | None = None) -> dict[str, Any]:
+    """The row of an entity file whose id is ``entity_id``, as the file holds it."""
+    from ..io.read import open_entities
+
+    columns = [id_column] if id_column else ["entity_id", "id"]
+    for chunk in open_entities(path):
+        name = next((c for c in columns if c in chunk.table.column_names), None)
+        if name is None:
+            raise InputError(f"no id column ({', '.join(columns)})", file=path)
+        for row in chunk.table.to_pylist():
+            if str(row.get(name)).strip() == entity_id:
+                return row
+    raise InputError(f"no row with id {entity_id!r}", file=path)
+
+
+def run(args: argparse.Namespace) -> int:
+    if (args.entity is None) == (args.row is None) or (args.row is not None and not args.input):
+        print("riskgrade explain: give ENTITY, or --row ID with --input FILE", file=sys.stderr)
+        return 2
+    entity = find_row(args.input, args.row, args.id_column) if args.row else read_entity(args.entity)
+    packs = load_packs(*args.rules, pack=args.pack)
+    day = args.as_of or dt.date.today()
+    params = dict(args.param)
+    explanations = [explain(p, entity, day, {k: v for k, v in params.items() if k in p.params}) for p in packs]
+    if args.format == "json":
+        print(json.dumps({"as_of": day.isoformat(), "explanations": explanations}, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(render_text(e, args.lang) for e in explanations), end="")
+    return 1 if any("rejected" in e for e in explanations) else 0
