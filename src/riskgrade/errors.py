@@ -12,7 +12,8 @@
     └── EngineError (RuntimeError)      an engine could not run (e.g. durable_rules unavailable)
 
 Diagnostic codes are stable: ``RG1xx`` YAML and schema, ``RG2xx`` expressions, ``RG3xx`` pack
-semantics (bands, levels, references, cycles), ``RG4xx`` entity data.
+semantics (bands, levels, references, cycles), ``RG4xx`` entity data, ``RG5xx`` pack tests,
+``RG6xx`` lints.
 """
 
 from __future__ import annotations
