@@ -8,6 +8,7 @@ that rows in = rows graded + rows rejected, whatever the chunking.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -202,7 +203,13 @@ def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:
     if name not in table.column_names:
         return pa.nulls(int(keep.sum()), pa.string())
     col = table.column(name).filter(pa.array(keep))
-    return col.cast(pa.string()) if col.type != pa.string() else col
+    if col.type == pa.string():
+        return col
+    try:
+        return col.cast(pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # nested values: carried as JSON text
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                         for v in col.to_pylist()], type=pa.string())
 
 
 def _insert_after_id(table: pa.Table, columns: dict[str, Any]) -> pa.Table:

@@ -17,15 +17,16 @@ class SeenIds:
 
     def add(self, ids: list[str], rows: np.ndarray) -> np.ndarray:
         """Record ids in order; return for each the row it was first seen at, or -1 if it is new."""
-        hashes = np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
-        first = np.full(len(ids), -1, dtype=np.int64)
-        for keys, block_rows in self._blocks:
-            pos = np.clip(np.searchsorted(keys, hashes), 0, len(keys) - 1)
-            hit = (keys[pos] == hashes) & (first < 0)
-            first[hit] = block_rows[pos[hit]]
-        # repeats inside this batch: every occurrence after the first points at the first
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
         order = np.argsort(hashes, kind="stable")
         sorted_hashes = hashes[order]
+        first = np.full(len(ids), -1, dtype=np.int64)
+        for keys, block_rows in self._blocks:
+            # sorted needles make the binary searches walk the block in order (cache-friendly)
+            pos = np.clip(np.searchsorted(keys, sorted_hashes), 0, len(keys) - 1)
+            hit = (keys[pos] == sorted_hashes) & (first[order] < 0)
+            first[order[hit]] = block_rows[pos[hit]]
+        # repeats inside this batch: every occurrence after the first points at the first
         starts = np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]]
         head = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
         inner = (head != order) & (first[order] < 0)

@@ -91,10 +91,12 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
             gaps[cols] |= unknown[None, :] & fmiss[cols]
 
     applies = np.ones(n, dtype=bool)
+    undecided = np.zeros(n, dtype=bool)  # applicability unknown: missing data decides it
     if program.applies_when is not None:
         t = to_tri(ks[program.applies_when.pointer](frame), n)
         applies = t.value.copy()
-        note_gaps(program.applies_when, ~t.known)
+        undecided = ~t.known
+        note_gaps(program.applies_when, undecided)
 
     hits_by_rule = np.zeros((len(program.rules), n), dtype=bool)
     hits = hits_by_rule.T  # (n, rules) view; hits[:, r] is a contiguous row of hits_by_rule
@@ -119,7 +121,7 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
     unknown_level = 0 if program.on_missing == "worst" else len(program.levels) - 1
     band = band_levels(program.score, np.where(score_known, score, np.nan), unknown_level)
     level = np.where(applies, final_levels(program, band, hits), -1)
-    _required(program, table, applies, rejects)
+    _required(program, table, applies | undecided, rejects)
 
     per_level = np.zeros((len(program.measures), len(program.levels) + 1), dtype=bool)
     for li, measures in enumerate(program.level_controls):

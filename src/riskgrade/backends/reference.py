@@ -59,6 +59,10 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
         a = evaluate(program.applies_when.node, env)
         if a is None:
             note_gaps(program.applies_when)
+            # a required field whose absence leaves applicability undecided rejects the entity
+            missing = _missing_required(program, values)
+            if missing:
+                return {"rejected": missing}
         applies = a is True
     record = _empty_record(program, env.derived)
     if not applies:
@@ -85,9 +89,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
         if program.on_missing == "error":
             rejects.append(("score", None, "the score cannot be computed: data missing", "RG403"))
     level = _level(program, score, fired)
-    for f in program.fields:
-        if f.required and values.get(f.name) is None:
-            rejects.append((f.name, None, f"required field '{f.name}' is missing", "RG402"))
+    rejects += _missing_required(program, values)
     if rejects:
         return {"rejected": rejects}
 
@@ -102,6 +104,11 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
         responsible=program.responsible[level], inspection_interval_days=interval, next_inspection=next_due,
         inspection_modifiers=adjusted, data_gaps=_ordered_gaps(program, gaps))
     return record
+
+
+def _missing_required(program: Program, values: Mapping[str, Any]) -> list[Reason]:
+    return [(f.name, None, f"required field '{f.name}' is missing", "RG402")
+            for f in program.fields if f.required and values.get(f.name) is None]
 
 
 def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 from .nodes import Aggregate, Arith, Call, Compare, Const, Expr, IfElse, InList, Logic, Lookup, Name, Unary
 
 Lookup_ = Callable[[str, Any], Any]
@@ -36,15 +38,23 @@ def finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
+def power(a: float, b: float) -> float:
+    """a ** b exactly as numpy computes it (its ufunc has fast paths, e.g. x*x for ** 2, that libm's
+    pow does not share to the last bit), so that both engines agree bit for bit."""
+    with np.errstate(all="ignore"):
+        return float(np.power(np.array([a]), b)[0])
+
+
 def round_half_even(x: float, digits: int) -> float | None:
-    """round(x, digits) as ``rint(x * 10**d) / 10**d`` (the same formula the numpy backend uses)."""
+    """round(x, digits) as ``rint(x * 10**d) / 10**d`` (the same formula the numpy backend uses);
+    a result of zero is always +0.0."""
     if digits >= 0:
         scale = 10.0 ** digits
         y = x * scale
-        return finite(float(round(y)) / scale) if math.isfinite(y) else None
+        return finite(float(round(y)) / scale + 0.0) if math.isfinite(y) else None
     scale = 10.0 ** -digits
     y = x / scale
-    return finite(float(round(y)) * scale) if math.isfinite(y) else None
+    return finite(float(round(y)) * scale + 0.0) if math.isfinite(y) else None
 
 
 def _const(n: Const, env: Env) -> Any:
@@ -89,7 +99,7 @@ def _arith(n: Arith, env: Env) -> Any:
         elif n.op == "%":
             r = a % b
         else:
-            r = math.pow(a, b)
+            r = power(a, b)
     except (ZeroDivisionError, OverflowError, ValueError):
         return None
     return finite(float(r))

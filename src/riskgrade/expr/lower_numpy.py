@@ -293,11 +293,11 @@ def _years_since(args: list[Value], frame: Frame) -> Value:
 def _round(args: list[Value], frame: Frame) -> Value:
     digits = int(args[1]) if len(args) > 1 else 0
     with np.errstate(all="ignore"):
-        if digits >= 0:
+        if digits >= 0:  # "+ 0.0" turns -0.0 into 0.0, as Python's round() does
             scale = 10.0 ** digits
-            return _finite(np.rint(_finite(args[0] * scale)) / scale)
+            return _finite(np.rint(_finite(args[0] * scale)) / scale + 0.0)
         scale = 10.0 ** -digits
-        return _finite(np.rint(_finite(args[0] / scale)) * scale)
+        return _finite(np.rint(_finite(args[0] / scale)) * scale + 0.0)
 
 
 def _coalesce(args: list[Value], frame: Frame) -> Value:

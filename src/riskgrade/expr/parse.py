@@ -22,6 +22,11 @@ MAX_LENGTH = 4000
 MAX_DEPTH = 40
 MAX_NODES = 2000
 MAX_EXPONENT = 1000
+MAX_ROUND_DIGITS = 15  # a float holds about 15 significant decimal digits; 10.0 ** 400 overflows
+# Characters that change the direction text is displayed in, or are invisible: they can make an
+# expression read differently from what it does ("Trojan Source", CVE-2021-42574).
+_HIDDEN = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                    "\u2060\u2066\u2067\u2068\u2069\ufeff")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ def parse_expression(text: str, scope: Scope, expected: Type | None = None) -> E
     """Parse and type-check ``text``. Raises ExprError (code, message, line, col)."""
     if len(text) > MAX_LENGTH:
         raise ExprError("RG201", f"expression longer than {MAX_LENGTH} characters", 1, 1)
+    _check_characters(text)
     try:
         # parenthesised so that an expression may span lines (YAML block scalars)
         tree = ast.parse(f"({text}\n)", mode="eval")
@@ -100,6 +106,17 @@ def references(text: str) -> set[str]:
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         return set()
     return {unicodedata.normalize("NFKC", n.id) for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _check_characters(text: str) -> None:
+    """Refuse invisible and direction-changing characters (even inside quotes) and NUL."""
+    for i, ch in enumerate(text):
+        if ch in _HIDDEN or ch == "\x00":
+            line = text.count("\n", 0, i) + 1
+            col = i - (text.rfind("\n", 0, i) + 1) + 1
+            raise ExprError("RG201", f"invisible or control character U+{ord(ch):04X} is not allowed: "
+                                     "it can make an expression read differently from what it does; "
+                                     "delete it and retype the text around it", line, col)
 
 
 def _check_size(root: ast.AST) -> None:
@@ -148,7 +165,10 @@ class _Checker:
         if isinstance(v, bool):
             return Const(BOOLEAN, line, col, v)
         if isinstance(v, (int, float)):
-            f = float(v) if abs(v) < 1e308 else math.inf
+            try:
+                f = float(v)  # 1e308 is a float; an int past the float range is not
+            except OverflowError:
+                f = math.inf
             if not math.isfinite(f):
                 raise self.fail(n, "number too large")
             return Const(NUMBER, line, col, f)
@@ -224,11 +244,13 @@ class _Checker:
 
     def _Compare(self, n: ast.Compare) -> Expr:
         parts: list[Expr] = []
-        left_ast, left = n.left, self.visit(n.left)
+        left: Expr | None = self.visit(n.left)
         for op_ast, right_ast in zip(n.ops, n.comparators):
             if isinstance(op_ast, (ast.In, ast.NotIn)):
+                if left is None:
+                    raise self.fail(n, "a list cannot be compared", "RG201")
                 parts.append(self._in_list(n, left, right_ast, isinstance(op_ast, ast.NotIn)))
-                left_ast, left = right_ast, None  # type: ignore[assignment]
+                left = None  # "a in [...] < b" would compare the list
                 continue
             op = _CMP.get(type(op_ast))
             if op is None:
@@ -238,7 +260,7 @@ class _Checker:
             right = self.visit(right_ast)
             a, b = self._comparable(n, op, left, right)
             parts.append(Compare(BOOLEAN, *self.pos(n), op, a, b))  # type: ignore[arg-type]
-            left_ast, left = right_ast, right
+            left = right
         if len(parts) == 1:
             return parts[0]
         return Logic(BOOLEAN, *self.pos(n), "and", tuple(parts))
@@ -348,8 +370,10 @@ class _Checker:
             raise self.fail(n, f"unknown function '{name}' (available: {known})", "RG206")
         args = tuple(self.visit(a) for a in n.args)
         if name == "round" and len(args) == 2 and not (isinstance(args[1], Const)
-                                                        and float(args[1].value).is_integer()):
-            raise self.fail(n, "round()'s digits must be a whole number written in the expression")
+                                                        and float(args[1].value).is_integer()
+                                                        and abs(args[1].value) <= MAX_ROUND_DIGITS):
+            raise self.fail(n, f"round()'s digits must be a whole number between -{MAX_ROUND_DIGITS} "
+                               f"and {MAX_ROUND_DIGITS} written in the expression")
         try:
             result = spec.check([a.type for a in args])
         except ValueError as exc:

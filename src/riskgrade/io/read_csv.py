@@ -186,6 +186,12 @@ def detect_encoding(path: Path) -> str:
         head = f.read(SAMPLE_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if head.count(b"\0") * 10 > len(head):
+        # NUL is valid UTF-8, so UTF-16 without a BOM (or a binary file) would be "read" as
+        # text whose every other character is NUL; no real CSV holds that many.
+        raise InputError("the file holds NUL bytes all through: it is UTF-16 text without a "
+                         "byte-order mark or not text at all; save it as UTF-8 CSV, or pass its "
+                         "encoding, e.g. encoding='utf-16-le'", file=str(path))
     for encoding in ("utf-8", "gb18030"):
         if _decodes(head, encoding):
             return encoding

@@ -2,6 +2,10 @@
 
 Blank lines are skipped; a line that is not valid JSON, or holds something other than an object,
 is a :class:`SourceReject` with its line number and the other lines are read as usual.
+
+``NaN``, ``Infinity`` and ``-Infinity`` are not JSON, though Python's ``json`` module writes them;
+they are kept as the text they are, so that a number field reports the cell ("not a finite
+number") instead of Arrow quietly reading NaN as a missing value.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ class JsonlSource(EntitySource):
         if not text.strip():
             return None
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_constant=str)
         except json.JSONDecodeError as exc:
             self._reject(number, f"line is not valid JSON ({exc.msg} at column {exc.colno}); "
                                  "fix or remove the line")

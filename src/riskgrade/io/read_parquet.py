@@ -25,7 +25,7 @@ class ParquetSource(EntitySource):
 
     def _open(self) -> pq.ParquetFile:
         try:
-            return pq.ParquetFile(self.path)
+            return pq.ParquetFile(self.path, pre_buffer=False)
         except (pa.ArrowException, OSError) as exc:
             raise self._error(f"not a readable Parquet file: {exc}") from None
 

@@ -4,6 +4,11 @@ PyYAML's composer builds a node tree with source marks; we walk it ourselves ins
 constructor run, so that only plain data (maps, lists, strings, numbers, booleans, dates, null) can
 come out, duplicate keys are caught, alias expansion is bounded (billion laughs) and every value
 keeps its ``line:col`` under its JSON pointer.
+
+Aliases are bounded twice: by the number of values they expand to, and by the characters of text
+they expand to (one alias of a 4 MiB string repeated a thousand times is a handful of nodes but
+gigabytes once validated and hashed). Nesting is bounded while composing, so a deep document is
+refused at the line where it becomes too deep instead of exhausting Python's stack.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from ..errors import Diagnostic, Location, PackError
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_BYTES = 16 * 1024 * 1024
+# Scalar text a document may expand to through aliases: twice what a file may hold without them.
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -89,6 +96,7 @@ class _Walker:
         self.source = SourceMap(file)
         self.constructor = yaml.SafeLoader("")  # only used for plain scalar resolution
         self.nodes = 0
+        self.chars = 0
         self.errors: list[Diagnostic] = []
 
     def fail(self, code: str, message: str, node: yaml.Node, pointer: str) -> None:
@@ -102,6 +110,11 @@ class _Walker:
                           "(are aliases (*name) repeating a large block?)", node, pointer)
         if depth > MAX_DEPTH:
             raise _Abort("RG104", f"nesting deeper than {MAX_DEPTH} levels", node, pointer)
+        if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > MAX_EXPANDED_CHARS:
+                raise _Abort("RG103", f"the document expands to more than {MAX_EXPANDED_CHARS // 1024 // 1024} "
+                              "Mi characters of text (are aliases (*name) repeating a long text?)", node, pointer)
         self.source.values[pointer] = _mark(node)
         if node.tag not in _PLAIN_TAGS:
             raise _Abort("RG102", f"YAML tag {node.tag!r} is not allowed: rule packs hold plain data only",
@@ -130,6 +143,29 @@ class _Walker:
         return out
 
 
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's composer recurses once per nesting level; stop it at ``MAX_DEPTH`` with a mark."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:  # +1: the document's root is depth 0 for the walker
+                mark = self.peek_event().start_mark
+                raise _TooDeep(mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark):
+        self.mark = mark
+
+
 class _Abort(Exception):
     def __init__(self, code: str, message: str, node: yaml.Node, pointer: str):
         self.code, self.message, self.node, self.pointer = code, message, node, pointer
@@ -142,11 +178,20 @@ def load_yaml(text: str, file: str = "<string>") -> tuple[Any, SourceMap]:
                                     Location(file))])
     walker = _Walker(file)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _DepthLimitedLoader(text)
         try:
             root = loader.get_single_node()
         finally:
             loader.dispose()
+    except _TooDeep as exc:
+        loc = Location(file, exc.mark.line + 1, exc.mark.column + 1)
+        raise PackError([Diagnostic("RG104", f"nesting deeper than {MAX_DEPTH} levels", loc)]) from None
+    except yaml.reader.ReaderError as exc:
+        # raised for characters YAML forbids (NUL, most C0 controls) and undecodable bytes
+        loc = _position(text, exc.position, file)
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise PackError([Diagnostic("RG101", f"character {shown} is not allowed in YAML ({exc.reason}); "
+                                    "remove it", loc)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -169,3 +214,10 @@ def load_yaml(text: str, file: str = "<string>") -> tuple[Any, SourceMap]:
     if walker.errors:
         raise PackError(walker.errors)
     return data, walker.source
+
+
+def _position(text: str, offset: int, file: str) -> Location:
+    """The 1-based line and column of character ``offset`` of ``text``."""
+    before = text[:offset]
+    line = before.count("\n") + 1
+    return Location(file, line, offset - (before.rfind("\n") + 1) + 1)

@@ -1,0 +1,1 @@
+"""The parts of ``benchmarks/run.py``: data, measurements, the peer comparison, the report."""
