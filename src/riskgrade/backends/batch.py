@@ -121,7 +121,10 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
     unknown_level = 0 if program.on_missing == "worst" else len(program.levels) - 1
     band = band_levels(program.score, np.where(score_known, score, np.nan), unknown_level)
     level = np.where(applies, final_levels(program, band, hits), -1)
-    _required(program, table, applies | undecided, rejects)
+    _required(program, table, applies, rejects)
+    if program.applies_when is not None and undecided.any():
+        # a required field that decides applicability and is missing: the entity cannot be placed
+        _required(program, table, undecided, rejects, program.applies_when.fields)
 
     per_level = np.zeros((len(program.measures), len(program.levels) + 1), dtype=bool)
     for li, measures in enumerate(program.level_controls):
@@ -155,9 +158,10 @@ def _score(program: Program, frame: Frame, hits: np.ndarray, ks: dict[str, Kerne
     return s, ~np.isnan(s)
 
 
-def _required(program: Program, table: Table, applies: np.ndarray, rejects: dict[int, list[Reason]]) -> None:
+def _required(program: Program, table: Table, applies: np.ndarray, rejects: dict[int, list[Reason]],
+              among: frozenset[str] | None = None) -> None:
     for f in program.fields:
-        if f.required:
+        if f.required and (among is None or f.name in among):
             col = table.columns[f.name]
             miss = ~col.known if isinstance(col, ListColumn) else missing_mask(col)
             for i in np.flatnonzero(miss & applies):

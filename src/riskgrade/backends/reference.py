@@ -60,7 +60,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
         if a is None:
             note_gaps(program.applies_when)
             # a required field whose absence leaves applicability undecided rejects the entity
-            missing = _missing_required(program, values)
+            missing = _missing_required(program, values, program.applies_when.fields)
             if missing:
                 return {"rejected": missing}
         applies = a is True
@@ -106,9 +106,11 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
     return record
 
 
-def _missing_required(program: Program, values: Mapping[str, Any]) -> list[Reason]:
+def _missing_required(program: Program, values: Mapping[str, Any],
+                      among: frozenset[str] | None = None) -> list[Reason]:
     return [(f.name, None, f"required field '{f.name}' is missing", "RG402")
-            for f in program.fields if f.required and values.get(f.name) is None]
+            for f in program.fields
+            if f.required and values.get(f.name) is None and (among is None or f.name in among)]
 
 
 def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any]:
