@@ -30,12 +30,23 @@ LONG_SCHEMA = pa.schema([
 
 
 def matrix_lists(matrix: np.ndarray, names: Sequence[str]) -> pa.Array:
-    """A (rows × names) boolean matrix as a list<string> column, names in column order."""
-    rows, cols = np.nonzero(np.ascontiguousarray(matrix))  # row-major order: each row's names in column order
-    offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=offsets[1:])
-    values = pa.array(list(names) + [""], type=pa.string()).take(pa.array(cols.astype(np.int32)))
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+    """A (rows × names) boolean matrix as a list<string> column, each row's names in column order.
+
+    The engines keep these matrices name-major (``matrix`` is a transposed view), so the lists are
+    filled name by name: each pass finds the rows holding one name and appends it to their lists.
+    """
+    cols = np.ascontiguousarray(matrix.T)  # (names, rows); free for a transposed view
+    n = cols.shape[1]
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(cols.sum(axis=0, dtype=np.int32), out=offsets[1:])
+    values = np.empty(offsets[-1], dtype=np.int32)
+    cursor = offsets[:-1].copy()
+    for j in range(cols.shape[0]):
+        rows = np.flatnonzero(cols[j])
+        values[cursor[rows]] = j
+        cursor[rows] += 1
+    dictionary = pa.array(list(names), type=pa.string())
+    return pa.ListArray.from_arrays(pa.array(offsets), dictionary.take(pa.array(values)))
 
 
 def _pick(options: Sequence[Any], index: np.ndarray, arrow_type: pa.DataType) -> pa.Array:
@@ -84,22 +95,27 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
         "rank": pa.array(level + 1, mask=level < 0, type=pa.int32()),
         "color": _pick([lv.color for lv in p.levels], level, pa.string()),
         "score": _float_column(g.score[idx]),
-        "fired": matrix_lists(g.hits[idx], [r.id for r in p.rules]),
-        "controls": matrix_lists(g.controls[idx], [m for m, _ in p.measures]),
+        "fired": matrix_lists(_rows(g.hits, idx), [r.id for r in p.rules]),
+        "controls": matrix_lists(_rows(g.controls, idx), [m for m, _ in p.measures]),
         "responsible": _pick(list(p.responsible), level, pa.string()),
         "inspection_interval_days": pa.array(np.where(np.isnan(interval), 0, interval).astype(np.int32),
                                              mask=np.isnan(interval), type=pa.int32()),
         "next_inspection": pa.array(np.where(np.isnan(due), 0, due).astype(np.int32), mask=np.isnan(due),
                                     type=pa.date32()),
         "inspection_modifiers": matrix_lists(
-            g.adjusted[idx] if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
+            _rows(g.adjusted, idx) if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
             adjustment_ids(p.inspection)),
-        "data_gaps": matrix_lists(g.gaps[idx], list(p.field_names)),
+        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.field_names)),
     }
     for name, cexpr in p.derive:
         column = (derived_names or {}).get(name, name)
         columns[column] = value_column(_take(g.derived[name], idx), n, cexpr.node.type.kind)
     return pa.table(columns)
+
+
+def _rows(matrix: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Rows ``idx`` of a name-major matrix view, keeping it name-major (see matrix_lists)."""
+    return matrix if len(idx) == matrix.shape[0] else matrix.T[:, idx].T
 
 
 def _take(value: Any, idx: np.ndarray) -> Any:
