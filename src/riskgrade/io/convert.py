@@ -225,22 +225,23 @@ def _fast_number(f: FieldLike, raw: pa.Array) -> Column | None:
             return None
     elif not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)):
         return None
-    x = raw.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    x = np.where(pc.is_null(raw).to_numpy(zero_copy_only=False), np.nan, x)
-    known = ~np.isnan(x)
-    ok = np.isfinite(x) | ~known
-    with np.errstate(invalid="ignore"):
-        if f.kind == "integer":
-            ok &= ~known | (np.floor(x) == x)
-        if f.min is not None:
-            ok &= ~known | (x >= f.min)
-        if f.max is not None:
-            ok &= ~known | (x <= f.max)
-    # NaN typed into a float column is not "missing": the slow path names it
-    nan_in_data = np.isnan(x) & ~pc.is_null(raw).to_numpy(zero_copy_only=False)
-    if not ok.all() or nan_in_data.any():
+    x = np.array(raw.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    nulls = raw.is_null().to_numpy(zero_copy_only=False) if raw.null_count else None
+    # NaN or infinity typed into a float column is not "missing": the slow path names the cell
+    if not np.isfinite(x[~nulls] if nulls is not None else x).all():
         return None
-    return x
+    if nulls is not None:
+        x[nulls] = np.nan
+    with np.errstate(invalid="ignore"):
+        bad = np.zeros(len(x), dtype=bool)
+        if f.kind == "integer":
+            bad |= np.floor(x) != x
+        if f.min is not None:
+            bad |= x < f.min
+        if f.max is not None:
+            bad |= x > f.max
+    # comparisons with NaN (missing) are False, so only known values can be bad
+    return None if (bad & ~np.isnan(x)).any() else x
 
 
 def _fast_codes(f: FieldLike, raw: pa.Array) -> Column | None:
