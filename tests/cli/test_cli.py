@@ -59,3 +59,18 @@ def test_usage_errors_exit_2(tmp_path, capsys):
 def test_committed_schema_is_current():
     committed = (ROOT / "schemas" / "pack.schema.json").read_text(encoding="utf-8")
     assert committed == render(), "schemas/ is stale: run `riskgrade schema -o schemas/`"
+
+
+@pytest.mark.parametrize("registry, pack", [("venues", "fire_safety"), ("chemicals", "hazardous_chemicals"),
+                                            ("small_venues", "nine_small_venues"),
+                                            ("vehicles", "road_transport")])
+def test_every_registry_grades_with_every_pack_and_only_its_own_applies(tmp_path, capsys, registry, pack):
+    import json as _json
+
+    out = tmp_path / "out.jsonl"
+    assert main(["grade", str(ROOT / "examples" / f"{registry}.csv"), "--rules", str(ROOT / "rules"),
+                 "--as-of", "2026-11-01", "-o", str(out)]) == 1  # each registry holds six bad rows
+    assert "+ 6 rejected" in capsys.readouterr().err
+    records = [_json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    applying = {r["pack"] for r in records if r["applies"]}
+    assert applying == {pack}
