@@ -12,6 +12,7 @@ from .api import (EntityResult, GradeResult, PackResult, grade, grade_file, grad
 from .compiler import Program
 from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
                      RiskgradeError)
+from .events import Monitor
 from .grading import Counts, RowReject
 from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCalendar, control_list,
                    inspection_schedule, load_graded, plan_inspections, read_capacity, rollup, rollups,
@@ -29,6 +30,7 @@ __all__ = [
     "InputError",
     "InspectionPlan",
     "Location",
+    "Monitor",
     "OptionError",
     "OutputError",
     "PackError",

@@ -8,11 +8,13 @@ from ..expr.parse import Scope
 from ..io.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
+from .lifecycle import check_lifecycle
 from .stages import (Context, check_bands, check_derived, level_ref, measure_ref, order_derived,
                      resolve_fields, resolve_levels, resolve_tables)
 
 STAGES = ("resolve_fields", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
-          "check_applies", "check_rules", "check_score", "check_controls", "check_inspection")
+          "check_applies", "check_rules", "check_score", "check_controls", "check_inspection",
+          "check_lifecycle")
 
 
 def compile_pack(src: PackSource) -> Program:
@@ -28,6 +30,7 @@ def compile_pack(src: PackSource) -> Program:
     score = _check_score(ctx, rules)
     level_controls, responsible = _check_controls(ctx)
     inspection = _check_inspection(ctx)
+    lifecycle = check_lifecycle(ctx)
     if any(d.severity == "error" for d in ctx.diagnostics):
         raise PackError(ctx.diagnostics)
     pack = src.pack
@@ -42,7 +45,7 @@ def compile_pack(src: PackSource) -> Program:
         applies_when=applies, rules=tuple(rules), score=score,
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
-        inspection=inspection, examples=tuple(pack.examples),
+        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle,
     )
 
 

@@ -124,6 +124,7 @@ class Program:
     inspection: CompiledInspection | None
     examples: tuple[Example, ...]
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from .examples import Example, Expectation
 from .fields import FieldSpec, ItemField, Parameter
 from .inspection import Campaign, Inspection, Modifier
 from .levels import Level
+from .lifecycle import Lifecycle
 from .pack import BasisDoc, Derived, Pack
 from .rules import Rule
 from .scoring import Score, ScoreBand
@@ -13,6 +14,6 @@ from .tables import Band, BandedTable, KeyedTable
 
 __all__ = [
     "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "Example", "Expectation",
-    "FieldSpec", "Inspection", "ItemField", "KeyedTable", "Level", "LocalText", "Measure", "Modifier",
-    "Pack", "Parameter", "Rule", "Score", "ScoreBand",
+    "FieldSpec", "Inspection", "ItemField", "KeyedTable", "Level", "Lifecycle", "LocalText", "Measure",
+    "Modifier", "Pack", "Parameter", "Rule", "Score", "ScoreBand",
 ]

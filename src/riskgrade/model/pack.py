@@ -12,6 +12,7 @@ from .examples import Example
 from .fields import FieldSpec, Parameter
 from .inspection import Inspection
 from .levels import Level
+from .lifecycle import Lifecycle
 from .rules import OnMissing, Rule
 from .scoring import Score
 from .tables import BandedTable, KeyedTable
@@ -64,4 +65,5 @@ class Pack(Strict):
     rules: list[Rule] = []
     controls: Controls = Controls()
     inspection: Inspection | None = None
+    lifecycle: Lifecycle | None = None
     examples: list[Example] = []

@@ -148,6 +148,8 @@ class DurableHost:
             try:
                 return list(self._host.get_facts(ruleset, sid))
             except Exception as exc:
+                if "309" in str(exc):  # a session nothing was ever asserted into
+                    return []
                 raise EngineError(f"durable_rules could not list facts: {exc}") from None
 
     def delete_state(self, ruleset: str, sid: str) -> None:
@@ -189,4 +191,4 @@ def _sync_host_class(engine: Any) -> type:
     return SyncHost
 
 
-__all__ = ["DurableHost", "IdCollision", "MAX_SIDS", "fnv1a32", "load_engine"]
+__all__ = ["MAX_SIDS", "DurableHost", "IdCollision", "fnv1a32", "load_engine"]

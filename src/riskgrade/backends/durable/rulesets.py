@@ -24,6 +24,7 @@ other than the single-comparison tick pattern, a non-equality cross-fact compari
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,8 +120,8 @@ def _check_operand(where: str, value: Any, aliases: list[str]) -> None:
             raise EngineError(f"{where}: division is never lowered (integer division by zero kills the engine)")
         if not _is_reference(value, aliases) and not set(value) <= {"$add", "$sub", "$mul", "$l", "$r", "$m"}:
             raise EngineError(f"{where}: unknown reference {value!r} (aliases so far: {aliases})")
-    elif isinstance(value, float) and value != value:
-        raise EngineError(f"{where}: NaN in a condition")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise EngineError(f"{where}: {value} in a condition")
 
 
 # --- lowering expressions ------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def constant(kind: str, values: tuple[str, ...] | None, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         x = float(value)
-        return x if x == x and abs(x) != float("inf") else None
+        return x if math.isfinite(x) else None
     return None
 
 
