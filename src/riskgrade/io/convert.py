@@ -298,8 +298,74 @@ def _fast_date(f: FieldLike, raw: pa.Array) -> Column | None:
     return np.array(parsed + [np.nan])[idx]
 
 
+_ITEM_ARROW = {"number": pa.float64(), "integer": pa.float64(), "boolean": pa.bool_(), "category": pa.string(),
+               "string": pa.string(), "date": pa.string()}
+
+
+def _fast_list(f: FieldLike, raw: pa.Array) -> Column | None:
+    """Lists of records, from JSON text cells or an Arrow list<struct> column, without a Python loop
+    per row. Anything unusual (malformed JSON, a wrong type, a bad or missing item value) returns None,
+    and the cell-by-cell path reports it precisely."""
+    if pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type):
+        raw = _parse_json_lists(f, raw)
+        if raw is None:
+            return None
+    if not (pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type)) \
+            or not pa.types.is_struct(raw.type.value_type):
+        return None
+    items = raw.flatten()
+    if items.null_count:
+        return None
+    lengths = pc.fill_null(pc.list_value_length(raw), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = np.zeros(len(raw) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    names = {items.type.field(i).name for i in range(items.type.num_fields)}
+    columns: dict[str, Column] = {}
+    for sub in f.items:
+        item_errors: RowErrors = {}
+        col = convert_column(sub, items.field(sub.name) if sub.name in names else None, len(items), item_errors)
+        if item_errors or (getattr(sub, "required", False) and _any_missing(col)):
+            return None
+        columns[sub.name] = col
+    return ListColumn(offsets, raw.is_valid().to_numpy(zero_copy_only=False), Table(len(items), columns))
+
+
+def _parse_json_lists(f: FieldLike, raw: pa.Array) -> pa.Array | None:
+    """Every cell parsed at once by Arrow's JSON reader: each cell becomes one line {"v": <cell>}."""
+    import io
+
+    import pyarrow.json as pj
+
+    cells = pc.if_else(pc.equal(pc.utf8_trim_whitespace(raw), ""), None, raw)
+    lines = pc.binary_join_element_wise('{"v":', pc.fill_null(cells, "null"), "}\n", "")
+    item = pa.struct([(sub.name, _ITEM_ARROW[sub.kind]) for sub in f.items])
+    options = pj.ParseOptions(explicit_schema=pa.schema([("v", pa.list_(item))]),
+                              unexpected_field_behavior="ignore", newlines_in_values=True)
+    try:
+        parsed = pj.read_json(io.BytesIO(_string_bytes(lines)), parse_options=options)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if parsed.num_rows != len(raw):
+        return None
+    return parsed.column("v").combine_chunks()
+
+
+def _string_bytes(array: pa.Array) -> bytes:
+    """The concatenated text of a string array with no nulls (its data buffer, in order)."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    return array.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+
+
+def _any_missing(col: Column) -> bool:
+    if isinstance(col, Tri):
+        return bool((~col.known).any())
+    if isinstance(col, Codes):
+        return bool((col.codes < 0).any())
+    return bool(np.isnan(col).any())
+
+
 _FAST = {"number": _fast_number, "integer": _fast_number, "category": _fast_codes, "string": _fast_codes,
-         "boolean": _fast_boolean, "date": _fast_date}
+         "boolean": _fast_boolean, "date": _fast_date, "list": _fast_list}
 
 
 def _slow(f: FieldLike, cells: list[Any], errors: RowErrors) -> Column:
