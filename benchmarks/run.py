@@ -50,6 +50,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a small run (a minute or two): to check the harness works")
     ap.add_argument("--sizes", help="in-memory row counts, comma separated (default 10^4..10^7; quick 10^4,10^5)")
+    ap.add_argument("--big-rows", type=int, default=10_000_000,
+                    help="rows of the end-to-end run that shows memory stays flat (full mode; 0 skips it)")
     ap.add_argument("--runs", type=int, help="runs per figure, the median is reported (default 5; quick 3)")
     ap.add_argument("--skip", default="", help="sections to leave out: memory,e2e,single,peers")
     ap.add_argument("--profile", action="store_true",
@@ -64,7 +66,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     if args.runs < 1 or min(args.sizes) < 1 or args.skip - {"memory", "e2e", "single", "peers"}:
         ap.error("--runs and --sizes must be positive; --skip takes memory, e2e, single, peers")
     args.e2e_rows = 100_000 if args.quick else 1_000_000
-    args.e2e_big = None if args.quick else 10_000_000
+    args.e2e_big = None if args.quick or not args.big_rows else args.big_rows
     args.peer_rows = 5_000 if args.quick else 100_000
     args.single_calls = 300 if args.quick else 2_000
     return args
