@@ -27,6 +27,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from registry_io import csv_bytes  # noqa: E402  (the generators' shared CSV writer)
+
 CHUNK = 100_000
 XLSX_MAX_ROWS = 1_048_575
 
@@ -364,25 +367,11 @@ def chunks(n: int, seed: int, cities: str, ref: dt.date, missing: float, bad: fl
 # --- writers ----------------------------------------------------------------------------------
 
 def write_csv(path: Path, tables, encoding: str, spoilt: bool) -> None:
-    import pyarrow.csv as pacsv
-
     with open(path, "wb") as out:
         out.write((",".join(COLUMNS) + "\n").encode(encoding))
         for table, hits in tables:
-            data = _csv_bytes(pacsv, spoil(table, hits) if hits else table)
+            data = csv_bytes(spoil(table, hits) if hits else table)
             out.write(data if encoding.lower().replace("-", "") == "utf8" else data.decode("utf-8").encode(encoding))
-
-
-def _csv_bytes(pacsv, table: pa.Table) -> bytes:
-    """CSV text without quotes where no value needs them (as most registry exports look)."""
-    for style in ("none", "needed"):
-        buf = pa.BufferOutputStream()
-        try:
-            pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style=style))
-        except pa.ArrowInvalid:
-            continue
-        return buf.getvalue().to_pybytes()
-    raise AssertionError("unreachable: quoting 'needed' always succeeds")
 
 
 def write_jsonl(path: Path, tables, encoding: str, spoilt: bool) -> None:

@@ -61,7 +61,7 @@ def spoil(table: pa.Table, hits: Hits, text_columns: Iterable[str]) -> pa.Table:
     return table
 
 
-def _csv_bytes(table: pa.Table) -> bytes:
+def csv_bytes(table: pa.Table) -> bytes:
     """CSV text without quotes where no value needs them (as most registry exports look)."""
     import pyarrow.csv as pacsv
 
@@ -94,7 +94,7 @@ class Writer:
         with open(path, "wb") as out:
             out.write((",".join(self.columns) + "\n").encode(encoding))
             for table, hits in chunks:
-                data = _csv_bytes(spoil(table, hits, self.text_columns) if hits else table)
+                data = csv_bytes(spoil(table, hits, self.text_columns) if hits else table)
                 out.write(data if utf8 else data.decode("utf-8").encode(encoding))
 
     def _rows(self, table: pa.Table, hits: Hits) -> Iterator[dict]:

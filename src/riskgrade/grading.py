@@ -25,7 +25,7 @@ from .compiler.program import CompiledField, Program
 from .errors import OptionError
 from .io.convert import RowErrors, convert_column
 from .io.read_base import RawChunk
-from .results.tables import LONG_SCHEMA, interleave, long_table, value_column, wide_table
+from .results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
 from .ids import SeenIds
 from .table import Table
 
@@ -100,13 +100,14 @@ class Grader:
                               f"{', '.join(sorted(declared)) or 'none'}")
         self.derived_names = _derived_column_names(self.programs)
         self.kept: list[str] | None = list(self.keep) if self.keep is not None else None
+        self._pack_schema = _long_schema(self.programs, self.derived_names)
         self._seen = SeenIds()
         for p in self.programs:  # fail fast on bad parameter values, before any row is read
             batch.resolve_params(p, self._params_for(p))
 
     @property
     def schema(self) -> pa.Schema:
-        schema = _long_schema(self.programs, self.derived_names)
+        schema = self._pack_schema
         for i, name in enumerate(self.kept or [], 1):
             schema = schema.insert(i, pa.field(name, pa.string()))
         return schema
@@ -262,7 +263,5 @@ def _long_schema(programs: Sequence[Program], names: dict[str, dict[str, str]]) 
             column = names[p.pack_id][name]
             if column not in seen:
                 seen.add(column)
-                fields.append(pa.field(column, value_column(np.zeros(0), 0, cexpr.node.type.kind).type
-                                       if cexpr.node.type.kind in ("number", "date") else
-                                       pa.bool_() if cexpr.node.type.kind == "boolean" else pa.string()))
+                fields.append(pa.field(column, VALUE_TYPES[cexpr.node.type.kind]))
     return pa.schema(fields)

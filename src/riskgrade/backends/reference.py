@@ -34,7 +34,10 @@ def grade_records(program: Program, records: list[Mapping[str, Any]], as_of: dt.
 
 
 def field_is_missing(program: Program, name_: str, values: Mapping[str, Any]) -> bool:
-    f = next(f for f in program.fields if f.name == name_)
+    by_name = program.cache.get("fields_by_name")
+    if by_name is None:
+        by_name = program.cache["fields_by_name"] = {f.name: f for f in program.fields}
+    f = by_name[name_]
     v = values.get(name_)
     if f.kind == "list":
         return v is None or any(r.get(sub.name) is None for r in v for sub in f.items)

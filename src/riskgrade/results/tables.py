@@ -29,6 +29,10 @@ LONG_SCHEMA = pa.schema([
 ])
 
 
+# Arrow type of a derived value of each expression kind (strings and categories are text)
+VALUE_TYPES = {"number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_(), "string": pa.string()}
+
+
 def matrix_lists(matrix: np.ndarray, names: Sequence[str]) -> pa.Array:
     """A (rows × names) boolean matrix as a list<string> column, each row's names in column order.
 
