@@ -20,8 +20,8 @@ import riskgrade
 from riskgrade.backends import batch
 from riskgrade.compiler import Program
 from riskgrade.grading import Grader
-from riskgrade.io.convert import convert_columns
-from riskgrade.io.read_base import RawChunk
+from riskgrade.table.convert import convert_columns
+from riskgrade.table.chunks import RawChunk
 
 from .common import AS_OF, BIG, ROOT, say as _say
 from .data import chunks_of

@@ -12,7 +12,7 @@ import pyarrow as pa
 from riskgrade.backends import batch
 from riskgrade.compiler import Program
 from riskgrade.grading import Grader
-from riskgrade.io.convert import convert_columns
+from riskgrade.table.convert import convert_columns
 
 from .common import AS_OF, say as _say
 from .data import chunks_of

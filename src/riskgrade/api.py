@@ -16,7 +16,7 @@ from .backends import reference
 from .compiler import Program, compile_pack
 from .errors import InputError, OptionError, PackError
 from .grading import Counts, Grader, RowReject
-from .io.pack_source import parse_pack, read_pack
+from .source.pack_source import parse_pack, read_pack
 
 Packs = Program | Sequence[Program]
 

@@ -23,10 +23,10 @@ from .backends import batch
 from .backends.base import PackGrades
 from .compiler.program import CompiledField, Program
 from .errors import OptionError
-from .io.convert import RowErrors, convert_column
-from .io.read_base import RawChunk
+from .table.convert import RowErrors, convert_column
+from .table.chunks import RawChunk
 from .results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
-from .ids import SeenIds
+from .table.ids import SeenIds
 from .table import Table
 
 ID_COLUMNS = ("entity_id", "id")

@@ -25,11 +25,11 @@ from pydantic import ValidationError
 from .backends import reference
 from .compiler import Program
 from .errors import Diagnostic, Location, PackError
-from .io.pack_source import PackSource
-from .io.yaml_source import load_yaml
+from .source.pack_source import PackSource
+from .source.yaml_source import load_yaml
 from .model.common import Ident, Strict
-from .io.convert import convert_entity
-from .io.read_base import RawChunk
+from .table.convert import convert_entity
+from .table.chunks import RawChunk
 from .grading import Grader
 from .model import Example
 

@@ -11,7 +11,7 @@ import pytest
 import riskgrade
 from riskgrade.backends import reference
 from riskgrade.grading import Grader
-from riskgrade.io.read_base import RawChunk
+from riskgrade.table.chunks import RawChunk
 
 AS_OF = dt.date(2026, 6, 30)
 HEAD = """pack: t

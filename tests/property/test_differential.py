@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 import riskgrade
 from riskgrade.backends import reference
 from riskgrade.grading import Grader
-from riskgrade.io.read_base import RawChunk
+from riskgrade.table.chunks import RawChunk
 
 FIELDS = """
 fields:

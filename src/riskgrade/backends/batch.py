@@ -14,7 +14,7 @@ import numpy as np
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.lower_numpy import Frame, Kernel, broadcast, lower, missing_mask, to_tri
-from ..plan.interval import intervals_numpy
+from ..scoring.interval import intervals_numpy
 from ..scoring.combine import band_levels, final_levels, matrix_score, rule_points, score_from_hits
 from ..table import Codes, ListColumn, Table, Tri, day_number
 from .base import PackGrades, Reason, resolve_params

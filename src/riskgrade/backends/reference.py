@@ -12,8 +12,8 @@ from typing import Any, Mapping
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
-from ..io.convert import convert_entity
-from ..plan.interval import adjust, finish
+from ..table.convert import convert_entity
+from ..scoring.interval import adjust, finish
 from .base import Reason, resolve_params
 
 name = "reference"
@@ -46,7 +46,7 @@ def field_is_missing(program: Program, name_: str, values: Mapping[str, Any]) ->
 
 def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
                  params: Mapping[str, Any]) -> dict[str, Any]:
-    """Grade one entity whose values are already typed (``io.convert.convert_entity``)."""
+    """Grade one entity whose values are already typed (``table.convert.convert_entity``)."""
     lookup = lambda table, key: program.tables[table].lookup_value(key)  # noqa: E731
     env = Env(values, as_of, lookup, {}, params)
     for dname, cexpr in program.derive:

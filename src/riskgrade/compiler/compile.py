@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import PackError
 from ..expr.nodes import BOOLEAN, NUMBER
 from ..expr.parse import Scope
-from ..io.pack_source import PackSource
+from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
 from .lifecycle import check_lifecycle

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from ..api import load_packs
 from ..compiler import Program, compile_pack
 from ..errors import OptionError, PackError
-from ..io.pack_source import parse_pack
+from ..source.pack_source import parse_pack
 
 
 def load_version(spec: str) -> list[Program]:

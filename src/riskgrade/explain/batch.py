@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from ..compiler.program import Program
 from ..grading import ChunkResult
-from ..io.read_base import RawChunk
+from ..table.chunks import RawChunk
 from .build import explain
 
 COLUMN = "explanation"

@@ -16,7 +16,7 @@ from ..backends.base import resolve_params
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
 from ..expr.nodes import names_in
-from ..io.convert import convert_entity
+from ..table.convert import convert_entity
 from .values import jsonable, text
 
 
@@ -45,7 +45,7 @@ def explain(program: Program, entity: Mapping[str, Any], as_of: dt.date,
 
 def explain_values(program: Program, values: Mapping[str, Any], as_of: dt.date,
                    params: Mapping[str, Any]) -> dict[str, Any]:
-    """The explanation of an entity whose values are already typed (``io.convert.convert_entity``)."""
+    """The explanation of an entity whose values are already typed (``table.convert.convert_entity``)."""
     record = reference.grade_entity(program, values, as_of, params)
     if "rejected" in record:
         return {"rejected": [{"field": f, "value": jsonable(v), "reason": r, "code": c}

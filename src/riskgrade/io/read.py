@@ -17,7 +17,8 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import InputError
-from .read_base import EntitySource, RawChunk, SourceReject
+from ..table.chunks import RawChunk, SourceReject
+from .read_base import EntitySource
 from .read_csv import CsvSource
 from .read_jsonl import JsonlSource
 from .read_memory import ArrowSource, DataFrameSource

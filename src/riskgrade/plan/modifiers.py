@@ -24,8 +24,8 @@ import numpy as np
 
 from ..compiler.program import CompiledAdjustment, Program
 from ..expr.interpret import Env, evaluate
-from ..io.convert import convert_entity
-from .interval import adjust, finish
+from ..table.convert import convert_entity
+from ..scoring.interval import adjust, finish
 
 MAX_SUBSET_MODIFIERS = 10  # 2^10 subsets per (level, campaign set): beyond that, evaluate inputs only
 

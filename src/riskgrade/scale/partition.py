@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ..compiler import Program
 from ..grading import Grader, RowReject
-from ..io.read_base import RawChunk
+from ..table.chunks import RawChunk
 
 
 def rejects_schema() -> pa.Schema:
