@@ -16,6 +16,7 @@ from ..backends.base import resolve_params
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
 from ..expr.nodes import names_in
+from ..scoring.methods import declaration
 from ..table.convert import convert_entity
 from .values import jsonable, text
 
@@ -127,7 +128,7 @@ def _score(program: Program, fired: list[Any], score: float | None) -> dict[str,
     out: dict[str, Any] = {"method": spec.method, "base": spec.base, "value": score,
                            "points": [{"rule": r.id, "points": r.points} for r in fired if r.points]}
     capped = []
-    for group, cap in zip(spec.groups, spec.caps):
+    for group, cap in zip(spec.groups, spec.caps if "caps" in declaration(spec.method).allows else ()):
         total = sum(r.points for r in fired if r.group == group)
         if cap is not None and total > cap:
             capped.append({"group": group, "points": total, "cap": cap})
