@@ -22,7 +22,6 @@ from ..errors import OutputError
 from .write_csv import CsvSink
 from .write_jsonl import JsonlSink
 from .write_parquet import ParquetSink
-from .write_xlsx import XlsxSink
 
 __all__ = ["ResultWriter", "write_table", "OUTPUT_FORMATS"]
 
@@ -65,7 +64,7 @@ class ResultWriter:
         if self._state != "open":
             raise OutputError(f"{self.path}: the writer is already {self._state}")
         try:
-            if isinstance(self._sink, XlsxSink):
+            if self.format == "xlsx":  # the one format with a second sheet
                 self._sink.write(long, wide)
             else:
                 self._sink.write(long)
@@ -127,6 +126,8 @@ def _as_table(data: pa.Table | pa.RecordBatch | None) -> pa.Table | None:
 
 def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str]) -> Any:
     if kind == "xlsx":
+        from .write_xlsx import XlsxSink  # openpyxl is loaded when a workbook is written, not on import
+
         return XlsxSink(file, name, sheet_names)
     return {"jsonl": JsonlSink, "csv": CsvSink, "parquet": ParquetSink}[kind](file, name)
 
