@@ -12,7 +12,7 @@ from hypothesis import given, strategies as st
 
 import riskgrade
 from riskgrade.backends import reference
-from riskgrade.grading import Grader
+from riskgrade.grading import GradeOptions, Grader
 from riskgrade.model.scoring import SCORE_METHODS
 from riskgrade.table.chunks import RawChunk
 
@@ -186,7 +186,7 @@ def _same(a: object, b: object) -> bool:
 def batch_records(program, ents, as_of, params):
     rows = [{k: (v if k != "items" or v is None else __import__("json").dumps(v)) for k, v in e.items()}
             for e in ents]
-    grader = Grader([program], as_of, params)
+    grader = Grader([program], GradeOptions(as_of=as_of, params=params))
     result = grader.grade_chunk(RawChunk(pa.Table.from_pylist(rows), np.arange(1, len(rows) + 1)))
     rejected = {r.row - 1 for r in result.rejects}
     graded = iter(result.long.to_pylist())

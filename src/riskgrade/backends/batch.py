@@ -73,9 +73,9 @@ def field_missing(program: Program, table: Table) -> np.ndarray:
     return out
 
 
-def grade_table(program: Program, table: Table, as_of: dt.date,
-                params: Mapping[str, Any] | None = None) -> PackGrades:
-    """Grade a typed chunk with one pack."""
+def grade_columns(program: Program, table: Table, as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> PackGrades:
+    """Grade a chunk of typed columns with one pack: its ``PackGrades`` (numpy, row i = entity i)."""
     n = table.n
     ks = kernels(program)
     frame = Frame(n, table.columns, as_of, program.tables, _numpy_params(program, resolve_params(program, params)))

@@ -6,8 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from ..api import load_packs
-from ..compiler import Program, compile_pack
+from ..compiler import Program, compile_pack, load_packs
 from ..errors import OptionError, PackError
 from ..source.pack_source import parse_pack
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
+from .._version import __version__
 from ..backends import reference
 from ..backends.base import resolve_params
 from ..compiler.program import CompiledExpr, Program
@@ -23,8 +24,6 @@ from .values import jsonable, text
 
 def provenance(program: Program) -> dict[str, Any]:
     """What identifies the pack a grade was made with: id, version, canonical content hash, file."""
-    from .. import __version__
-
     return {"pack": program.pack_id, "pack_version": program.version, "pack_sha256": program.sha256,
             "pack_file": program.file, "riskgrade_version": __version__}
 

@@ -14,11 +14,12 @@ import tempfile
 import weakref
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 
 from ..errors import OutputError
+from ..results.rejects import RowReject, rejects_table
 from .write_csv import CsvSink
 from .write_jsonl import JsonlSink
 from .write_parquet import ParquetSink
@@ -199,3 +200,9 @@ def _drop(sink: Any, file: Any, path: str) -> None:
         os.remove(path)
     except FileNotFoundError:
         pass
+
+
+def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str]) -> None:
+    """The rejected rows as JSON Lines (or CSV for a ``.csv`` path), written atomically; values as
+    text (``results.rejects``), the same whichever path graded the rows."""
+    write_table(rejects_table(rejects), path)
