@@ -8,8 +8,8 @@ The result types, from the inside out: an engine grades a chunk of typed columns
 ``grade_entity`` returns one entity's ``EntityResult`` with a ``PackResult`` per pack.
 """
 
-from .grader import DEFAULT_KEEP, Counts, GradedChunk, Grader
-from .options import GradeOptions
+from .grader import Counts, GradedChunk, Grader
+from .options import DEFAULT_KEEP, GradeOptions
 from .run import GradeResult, grade_entity, grade_into, grade_source
 
 __all__ = ["DEFAULT_KEEP", "Counts", "GradeOptions", "GradeResult", "GradedChunk", "Grader", "grade_entity",

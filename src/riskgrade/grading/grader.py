@@ -31,8 +31,6 @@ from ..table.ids import SeenIds
 from .options import GradeOptions
 
 ID_COLUMNS = ("entity_id", "id")
-# Columns carried from the input to every result row when present: what a bureau files grades under.
-DEFAULT_KEEP = ("name", "city", "county", "station", "grid")
 
 
 @dataclass
@@ -109,7 +107,7 @@ class Grader:
         tables = [_with_as_of(long_table(g, ids, keep, self.derived_names[g.program.pack_id]), self.as_of)
                   for g in all_grades]
         if self.kept is None:  # decided on the first chunk, so every chunk has the same columns
-            self.kept = [c for c in DEFAULT_KEEP if c in chunk.table.column_names]
+            self.kept = [c for c in self.options.keep_if_present if c in chunk.table.column_names]
         kept = {c: _text_column(chunk.table, c, keep) for c in self.kept}
         tables = [_insert_after_id(t, kept) for t in tables]
         long = interleave(tables, self.schema)

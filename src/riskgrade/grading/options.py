@@ -20,6 +20,9 @@ from ..backends.base import resolve_params
 from ..compiler.program import Program
 from ..errors import OptionError
 
+# Input columns carried into every record when present: what a bureau files grades under.
+DEFAULT_KEEP = ("name", "city", "county", "station", "grid")
+
 
 class GradeOptions(BaseModel):
     """The options of a grading run.
@@ -28,9 +31,9 @@ class GradeOptions(BaseModel):
     - ``params``: pack parameters by name (e.g. ``{"region": "fujian"}``);
     - reading: ``chunk_rows`` per chunk, the text ``encoding`` (default: detected), the xlsx ``sheet``
       (default: the first), the ``id_column`` (default: ``entity_id`` or ``id``);
-    - results: ``keep``, input columns carried into every record (default: name, city, county,
-      station, grid when present; absent ones named here come out empty), ``explain``, an
-      ``explanation`` column (JSON text) on every record.
+    - results: ``keep``, input columns carried into every record (absent ones come out empty);
+      without it, those of ``keep_if_present`` the input has (default: name, city, county, station,
+      grid); ``explain``, an ``explanation`` column (JSON text) on every record.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -42,6 +45,7 @@ class GradeOptions(BaseModel):
     sheet: str | None = None
     id_column: str | None = None
     keep: tuple[str, ...] | None = None
+    keep_if_present: tuple[str, ...] = DEFAULT_KEEP
     explain: bool = False
 
     def __init__(self, **options: Any) -> None:

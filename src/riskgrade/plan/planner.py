@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -36,8 +36,7 @@ _EPOCH = dt.date(1970, 1, 1)
 
 def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: dt.date, end: dt.date,
                      capacity: Capacity | None = None, calendar: WorkCalendar | None = None,
-                     unit: str = "station", repeat: bool = True, params: Mapping[str, Any] | None = None,
-                     check_sha: bool = True) -> InspectionPlan:
+                     unit: str = "station", repeat: bool = True, check_sha: bool = True) -> InspectionPlan:
     """Plan the inspections due from ``start`` to ``end`` (both included) within each unit's capacity.
 
     ``graded`` is a GradeResult, a graded file, an Arrow table or a DataFrame; ``capacity`` as read
@@ -48,7 +47,7 @@ def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: 
     calendar = calendar or WorkCalendar()
     if capacity is not None and capacity.unit != unit:
         raise OptionError(f"the capacity file is per {capacity.unit}, the plan per {unit}")
-    schedule = inspection_schedule(graded, packs, on=start, params=params, check_sha=check_sha)
+    schedule = inspection_schedule(graded, packs, on=start, check_sha=check_sha)
     if unit not in schedule:
         raise OptionError(f"the grades have no '{unit}' column to plan by; carry it with riskgrade grade --keep {unit}")
     workdays = [_day(d) for d in calendar.workdays(start, end)]

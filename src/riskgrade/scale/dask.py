@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from ..compiler import Program
 from ..errors import EngineError, OptionError
-from ..grading import DEFAULT_KEEP, Counts, GradeOptions, Grader
+from ..grading import Counts, GradeOptions, Grader
 from ..io.write import ResultWriter, write_rejects
 from ..results.rejects import REJECTS_SCHEMA, RowReject, from_table
 from .partition import grade_arrow_with_rejects
@@ -63,7 +63,7 @@ def grade_dask(ddf: Any, packs: Sequence[Program], options: GradeOptions | None 
 
 
 def _with_kept(meta: Any, ddf: Any, options: GradeOptions) -> Any:
-    kept = list(options.keep) if options.keep is not None else [c for c in DEFAULT_KEEP if c in ddf.columns]
+    kept = list(options.keep) if options.keep is not None else [c for c in options.keep_if_present if c in ddf.columns]
     for i, name in enumerate(kept, 1):
         meta.insert(i, name, meta["entity_id"].copy())
     return meta
