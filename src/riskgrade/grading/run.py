@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import Any, Callable, Mapping, Sequence
