@@ -9,13 +9,14 @@ from ..model.scoring import SCORE_METHODS
 from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
+from .fixes import check_fixes
 from .lifecycle import check_lifecycle
 from .stages import (Context, check_bands, check_derived, level_ref, measure_ref, order_derived,
                      resolve_fields, resolve_levels, resolve_tables)
 
 STAGES = ("resolve_fields", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
           "check_applies", "check_rules", "check_score", "check_controls", "check_inspection",
-          "check_lifecycle")
+          "check_lifecycle", "check_fixes")
 
 
 def compile_pack(src: PackSource) -> Program:
@@ -32,6 +33,7 @@ def compile_pack(src: PackSource) -> Program:
     level_controls, responsible = _check_controls(ctx)
     inspection = _check_inspection(ctx)
     lifecycle = check_lifecycle(ctx)
+    fixes = check_fixes(ctx, rules)
     if any(d.severity == "error" for d in ctx.diagnostics):
         raise PackError(ctx.diagnostics)
     pack = src.pack
@@ -46,7 +48,7 @@ def compile_pack(src: PackSource) -> Program:
         applies_when=applies, rules=tuple(rules), score=score,
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
-        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle,
+        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, fixes=fixes,
     )
 
 

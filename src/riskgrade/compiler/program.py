@@ -92,6 +92,29 @@ class CompiledInspection:
 
 
 @dataclass(frozen=True)
+class CompiledFix:
+    """One declared way to rectify a finding: set ``field`` to ``value``, at a cost, in some days."""
+
+    index: int
+    id: str
+    field: str
+    value: Any  # typed as the field's cells are (table.convert); for ``as_of``: None, see ``as_of``
+    to: str  # the value as the advice shows it (true/false, 2, a category code, YYYY-MM-DD, as_of)
+    as_of: bool  # the value is the grading date
+    action: LocalText
+    cost: float
+    days: float
+    by: LocalText | None
+    on_the_spot: bool
+    rule: str | None  # the rule it is declared on (None: on the field)
+    local_choice: bool
+    pointer: str
+
+    def value_on(self, as_of: dt.date) -> Any:
+        return as_of if self.as_of else self.value
+
+
+@dataclass(frozen=True)
 class CompiledLevel:
     id: str
     label: LocalText
@@ -125,6 +148,7 @@ class Program:
     examples: tuple[Example, ...]
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
+    fixes: tuple[CompiledFix, ...] = ()  # declared rectifications, fields' first (in field order), then rules'
 
     @property
     def field_names(self) -> tuple[str, ...]:

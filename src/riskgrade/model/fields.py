@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field as PField, model_validator
 
 from .common import Name, Strict, Text
+from .fixes import Fixes
 
 FieldType = Literal["number", "integer", "boolean", "category", "date", "string", "list"]
 ItemType = Literal["number", "integer", "boolean", "category", "date", "string"]
@@ -40,6 +41,7 @@ class FieldSpec(ItemField):
     default: Any = None
     items: dict[Name, ItemField] | None = None
     description: Text | None = None
+    fix: Fixes | None = None  # how a finding on this field is rectified (none: a fact that cannot change)
 
     @model_validator(mode="after")
     def _items_only_for_lists(self) -> "FieldSpec":
@@ -49,6 +51,11 @@ class FieldSpec(ItemField):
             raise ValueError("'items' is only allowed on fields of type list")
         if self.type == "list" and self.default is not None:
             raise ValueError("a list field cannot have a default")
+        if self.fix and self.type == "list":
+            raise ValueError("a list field cannot have a fix: put the fix on a rule that reads it, naming a "
+                             "field that is not a list")
+        if self.fix and any(f.field is not None for f in self.fix):
+            raise ValueError("a field's fix changes that field: 'field' is only for a rule's fix")
         return self
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from .common import Expression, Ident, Strict, Text
+from .fixes import Fixes
 
 OnMissing = Literal["ignore", "worst", "error"]
 
@@ -16,6 +17,7 @@ class Rule(Strict):
 
     ``points`` (into the score), ``set_level`` (veto, 一票否决: at least this severe),
     ``raise``/``lower`` (by n levels), ``controls`` (added to the control list).
+    ``fix`` says how its finding is rectified (the field it changes and the value after the fix).
     ``on_missing`` says what an unknown condition means: ``ignore`` (does not fire, the data gap is
     listed), ``worst`` (fires), ``error`` (the entity is rejected).
     """
@@ -33,6 +35,7 @@ class Rule(Strict):
     lower: int = Field(0, ge=0, le=10)
     controls: list[Ident] = []
     on_missing: OnMissing | None = None
+    fix: Fixes | None = None
     local_choice: bool = False
     note: Text | None = None
 

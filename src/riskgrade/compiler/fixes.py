@@ -1,0 +1,92 @@
+"""Stage ``check_fixes``: the fixes fields and rules declare, each resolved to the one field it sets
+and the typed value it sets it to (converted as an entity's cell is, so bounds and values hold)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..model.fixes import AS_OF, Fix
+from ..table.convert import convert_value
+from .program import CompiledField, CompiledFix, CompiledRule
+from .stages import Context
+
+
+def check_fixes(ctx: Context, rules: list[CompiledRule]) -> tuple[CompiledFix, ...]:
+    out: list[CompiledFix] = []
+    seen: dict[str, str] = {}
+    for name, spec in ctx.pack.fields.items():
+        for i, fix in enumerate(spec.fix or ()):
+            pointer = _pointer(f"/fields/{name}/fix", i, len(spec.fix or ()))
+            _add(ctx, out, seen, fix, name, _default_id(name, i), None, pointer)
+    compiled = {r.id: r for r in rules}
+    for j, rule in enumerate(ctx.pack.rules):
+        for i, fix in enumerate(rule.fix or ()):
+            pointer = _pointer(f"/rules/{j}/fix", i, len(rule.fix or ()))
+            target = fix.field or _only_field(ctx, compiled.get(rule.id), pointer, rule.id)
+            if target is not None:
+                _add(ctx, out, seen, fix, target, _default_id(rule.id, i), rule.id, pointer)
+    return tuple(out)
+
+
+def _pointer(base: str, i: int, n: int) -> str:
+    return f"{base}/{i}" if n > 1 else base
+
+
+def _default_id(owner: str, i: int) -> str:
+    return owner if i == 0 else f"{owner}.{i + 1}"
+
+
+def _only_field(ctx: Context, rule: CompiledRule | None, pointer: str, rule_id: str) -> str | None:
+    if rule is None:  # its condition did not compile: that error is reported already
+        return None
+    read = sorted(rule.when.fields)
+    if len(read) == 1:
+        return read[0]
+    ctx.error("RG320", f"name the field this fix changes ('field: …'); the rule reads {', '.join(read) or 'no field'}",
+              pointer, rule_id=rule_id)
+    return None
+
+
+def _add(ctx: Context, out: list[CompiledFix], seen: dict[str, str], fix: Fix, field_name: str, default_id: str,
+         rule_id: str | None, pointer: str) -> None:
+    f = ctx.fields.get(field_name)
+    if f is None:
+        ctx.error("RG320", f"fix of an unknown field '{field_name}'", f"{pointer}/field", rule_id=rule_id or "")
+        return
+    if f.kind == "list":
+        ctx.error("RG320", f"'{field_name}' is a list field: a fix sets one value (name a field that is not a list)",
+                  f"{pointer}/field", rule_id=rule_id or "")
+        return
+    fid = fix.id or default_id
+    if fid in seen:
+        ctx.error("RG321", f"fix id '{fid}' is used twice (also at {seen[fid]}); give one an 'id'", pointer,
+                  rule_id=rule_id or "")
+        return
+    seen[fid] = pointer
+    as_of = fix.to == AS_OF and f.kind == "date"
+    value = None
+    if not as_of:
+        try:
+            value = convert_value(f, fix.to)
+            if value is None:
+                raise ValueError("it is empty")
+        except ValueError as exc:
+            ctx.error("RG320", f"fix of field '{field_name}': 'to' cannot be a value of this field: {exc}",
+                      f"{pointer}/to", rule_id=rule_id or "")
+            return
+    out.append(CompiledFix(
+        index=len(out), id=fid, field=field_name, value=value, to=AS_OF if as_of else shown(f, value),
+        as_of=as_of, action=fix.action, cost=float(fix.cost), days=float(fix.days), by=fix.by,
+        on_the_spot=fix.on_the_spot, rule=rule_id, local_choice=fix.local_choice, pointer=pointer))
+
+
+def shown(f: CompiledField, value: Any) -> str:
+    """A typed value as an entity file writes it: true/false, 2, 0.5, a code, YYYY-MM-DD."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
