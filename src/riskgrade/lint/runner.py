@@ -11,6 +11,7 @@ from .basis import basis
 from .conditions import conditions
 from .context import LintContext
 from .findings import Finding, sort_findings
+from .fixes import fixes
 from .ids import duplicate_ids
 from .levels import level_settings
 from .tables import banded_tables
@@ -27,6 +28,7 @@ LINTS: dict[str, Callable[[LintContext], None]] = {
     "level_settings": level_settings,
     "banded_tables": banded_tables,
     "basis": basis,
+    "fixes": fixes,
 }
 
 
