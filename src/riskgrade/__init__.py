@@ -8,8 +8,8 @@
 
 from . import api
 from ._version import __version__
-from .api import (EntityResult, GradeOptions, GradeResult, PackResult, RowReject, grade, grade_file, grade_table,
-                  load_pack, load_packs, loads_pack)
+from .api import (Advice, AdviceResult, EntityResult, GradeOptions, GradeResult, PackResult, RowReject, advise,
+                  advise_file, advise_table, grade, grade_file, grade_table, load_pack, load_packs, loads_pack)
 from .compiler import Program
 from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
                      RiskgradeError)
@@ -20,6 +20,8 @@ from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCa
                    write_ledger)
 
 __all__ = [
+    "Advice",
+    "AdviceResult",
     "Capacity",
     "Counts",
     "Diagnostic",
@@ -42,6 +44,9 @@ __all__ = [
     "StationCapacity",
     "WorkCalendar",
     "__version__",
+    "advise",
+    "advise_file",
+    "advise_table",
     "api",
     "control_list",
     "grade",

@@ -14,8 +14,10 @@ from __future__ import annotations
 from os import PathLike
 from typing import Any, Callable, Mapping, Sequence
 
+from .advise import Advice, AdviceResult, advise_into, advise_source
 from .compiler import Program
 from .compiler.load import EXAMPLE_PACK, load_pack, load_packs, loads_pack, pack_files
+from .errors import InputError
 from .grading import Counts, GradeOptions, GradeResult, grade_entity, grade_into, grade_source
 from .io.write import write_rejects
 from .results.records import EntityResult, PackResult
@@ -66,9 +68,52 @@ def grade_file(source: Any, packs: Packs, output: str | PathLike[str], options: 
                       rejects_path=rejects_path, on_chunk=on_chunk, names=[str(s) for s in sources] if many else None)
 
 
+def advise(entity: Mapping[str, Any], packs: Packs, target: str | None = None, options: GradeOptions | None = None,
+           **settings: Any) -> list[Advice]:
+    """The rectification plan for one entity: per pack that applies, the cheapest set of the fixes
+    the pack declares (least total cost, then fewest fixes, then least time) whose application grades
+    the entity at ``target`` or better — by default one level less severe than its grade. When the
+    target cannot be reached by rectification, ``reachable`` is False, ``blocked_by`` names the
+    findings no fix changes, and the fixes are the cheapest way to the least severe level that can be.
+
+    Raises InputError naming the field when a value cannot be used; options as in ``grade``.
+
+    >>> import datetime as dt
+    >>> (plan,) = advise({"exits": 1}, loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
+    >>> plan.level, plan.reaches_level, [f.id for f in plan.fixes], plan.total_cost
+    ('red', 'blue', ['exits'], 30000.0)
+    >>> plan.summary("en")
+    'To reach Low: Add a safety exit (30,000 yuan, 30 days). Total 30,000 yuan, 30 days.'
+    """
+    result = advise_source([entity], _as_list(packs), GradeOptions.of(options, **settings), target)
+    if result.rejects:
+        r = result.rejects[0]
+        raise InputError(f"{r.reason} (value {r.value!r})" if r.value is not None else r.reason, column=r.field,
+                         file=f"pack {r.pack}" if r.pack else "")
+    return result.advice
+
+
+def advise_table(source: Any, packs: Packs, target: str | None = None, options: GradeOptions | None = None,
+                 **settings: Any) -> AdviceResult:
+    """Rectification plans for a table (a file path, DataFrame, Arrow table or list of dicts): one
+    ``Advice`` per entity and pack that applies, as ``advise`` gives for one entity; rows that cannot be
+    graded are in ``rejects``. ``to_arrow(lang)`` gives the records ``riskgrade advise`` writes."""
+    return advise_source(source, _as_list(packs), GradeOptions.of(options, **settings), target)
+
+
+def advise_file(source: Any, packs: Packs, output: str | PathLike[str], target: str | None = None,
+                options: GradeOptions | None = None, *, lang: str = "zh",
+                rejects_path: str | PathLike[str] | None = None, **settings: Any) -> tuple[Counts, list[RowReject]]:
+    """Rectification plans for every entity of ``source`` streamed into ``output`` (jsonl, csv,
+    parquet, xlsx), written atomically; texts in ``lang`` ("zh" or "en")."""
+    return advise_into(source, _as_list(packs), output, GradeOptions.of(options, **settings), target, lang,
+                       rejects_path=rejects_path)
+
+
 def _as_list(packs: Packs) -> list[Program]:
     return [packs] if isinstance(packs, Program) else list(packs)
 
 
-__all__ = ["EXAMPLE_PACK", "EntityResult", "GradeOptions", "GradeResult", "PackResult", "RowReject", "grade",
-           "grade_file", "grade_table", "load_pack", "load_packs", "loads_pack", "pack_files", "write_rejects"]
+__all__ = ["EXAMPLE_PACK", "Advice", "AdviceResult", "EntityResult", "GradeOptions", "GradeResult", "PackResult",
+           "RowReject", "advise", "advise_file", "advise_table", "grade", "grade_file", "grade_table", "load_pack",
+           "load_packs", "loads_pack", "pack_files", "write_rejects"]

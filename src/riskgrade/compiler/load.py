@@ -67,14 +67,17 @@ def load_packs(*paths: str | PathLike[str], pack: str | Sequence[str] | None = N
     return programs
 
 
-# A small pack for examples and doctests: one rule, two levels.
+# A small pack for examples and doctests: one rule, two levels, one fix.
 EXAMPLE_PACK = """
 pack: demo
 version: "1"
 title: {zh: 示例, en: Demo}
 owner: {zh: 派出所, en: Police station}
 fields:
-  exits: {type: integer, min: 0}
+  exits:
+    type: integer
+    min: 0
+    fix: {to: 2, action: {zh: 增设安全出口, en: Add a safety exit}, cost: 30000, days: 30}
 levels:
   - {id: red, label: {zh: 重大风险, en: Major}, color: red}
   - {id: blue, label: {zh: 低风险, en: Low}, color: blue}
