@@ -95,6 +95,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             node = node[part[:-1]]
         elif part in ("keyed", "banded") or isinstance(part, str) and "[" in part:
             continue  # discriminator / union branch labels
+        elif isinstance(node, dict) and isinstance(part, int):
+            continue  # one mapping written where a list of them is accepted (``fix: {…}``)
         else:
             out.append(part)  # a missing key: keep it so the message can name it
             break
