@@ -91,15 +91,16 @@ class Advisor:
         pos = np.array([where[int(r)] for r in graded.rows.tolist()], dtype=np.int64)
         raw = chunk.table.take(pos)
         ids = graded.wide.column("entity_id").to_pylist()
-        kept = {c: graded.wide.column(c).to_pylist() for c in self.grader.kept or () if c in graded.wide.column_names}
+        names = [c for c in self.grader.kept or () if c in graded.wide.column_names]
+        kept = graded.wide.select(names).to_pylist() if names else [{} for _ in range(graded.wide.num_rows)]
         found: list[tuple[int, int, Advice]] = []
         for p, program in enumerate(self.programs):
-            for i, advice in self._advise_pack(program, raw, ids):
-                found.append((i, p, advice.model_copy(update={"kept": {c: v[i] for c, v in kept.items()}})))
+            found += [(i, p, advice) for i, advice in self._advise_pack(program, raw, ids, kept)]
         found.sort(key=lambda x: (x[0], x[1]))
         return [a for _, _, a in found]
 
-    def _advise_pack(self, program: Program, raw: pa.Table, ids: list[Any]) -> Iterator[tuple[int, Advice]]:
+    def _advise_pack(self, program: Program, raw: pa.Table, ids: list[Any],
+                     kept: list[dict[str, Any]]) -> Iterator[tuple[int, Advice]]:
         as_of: dt.date = self.grader.as_of
         params = self.grader.params_by_pack[program.pack_id]
         table, _ = convert_columns(program.fields, raw)  # rows graded already: every cell converts
@@ -109,9 +110,9 @@ class Advisor:
         target = (np.full(table.n, program.level_index(self.target)) if self.target is not None
                   else np.minimum(level + 1, last))
         prep = prepared(program)
-        outcomes = search(prep, table, grades, target, as_of, params, self.max_sets)
-        for i in np.flatnonzero(grades.applies & (level >= 0)).tolist():
-            yield i, build_advice(prep, outcomes[i], ids[i], int(level[i]), int(target[i]), grades.hits[i])
+        outcome = search(prep, table, grades, target, as_of, params, self.max_sets)
+        rows = np.flatnonzero(grades.applies & (level >= 0))
+        yield from build_advice(prep, outcome, rows, ids, level, target, grades.hits, kept)
 
 
 def advise_source(source: Any, programs: Sequence[Program], options: GradeOptions, target: str | None = None,
