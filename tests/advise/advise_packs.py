@@ -23,13 +23,17 @@ METHODS = ["sum", "deduct", "max", "product", "expr", "matrix"]
 
 
 @st.composite
-def fix_text(draw: st.DrawFn, values: list) -> str:
+def fix_text(draw: st.DrawFn, values: list, start: list) -> str:
     out = []
     for _ in range(draw(st.integers(1, 2))):
         to = draw(st.sampled_from(values))
         cost = draw(st.sampled_from([0, 1, 2, 3, 5, 10]))
         days = draw(st.sampled_from([0, 1, 2]))
-        out.append(f"{{to: {_yaml(to)}, action: {{zh: 整改, en: fix}}, cost: {cost}, days: {days}}}")
+        when = ""
+        if draw(st.integers(0, 3)) == 0:  # a fix for some starting values only (a repair, not an installation)
+            known = [v for v in start if v is not None]
+            when = f", from: [{', '.join(_yaml(v) for v in draw(st.lists(st.sampled_from(known), min_size=1, max_size=2)))}]"
+        out.append(f"{{to: {_yaml(to)}{when}, action: {{zh: 整改, en: fix}}, cost: {cost}, days: {days}}}")
     return "[" + ", ".join(out) + "]"
 
 
@@ -44,8 +48,8 @@ def packs(draw: st.DrawFn) -> str:
     lines = ["pack: gen", 'version: "1"', "title: {zh: 生成, en: Generated}", "owner: {zh: 测试}",
              f"on_missing: {draw(st.sampled_from(['ignore', 'worst']))}", "fields:"]
     fixable = draw(st.lists(st.sampled_from(sorted(FIELDS)), unique=True, min_size=1, max_size=5))
-    for name, (decl, _, fix_values) in FIELDS.items():
-        fix = f", fix: {draw(fix_text(fix_values))}" if name in fixable else ""
+    for name, (decl, start, fix_values) in FIELDS.items():
+        fix = f", fix: {draw(fix_text(fix_values, start))}" if name in fixable else ""
         lines.append(f"  {name}: {decl[:-1]}{fix}}}")
     lines.append(DERIVE.rstrip())
     lines.append("levels:")
@@ -77,7 +81,7 @@ def packs(draw: st.DrawFn) -> str:
         missing = draw(st.sampled_from(["", "", ", on_missing: worst"]))
         if draw(st.integers(0, 3)) == 0:  # a rule's own fix of one of the fields
             field = draw(st.sampled_from(sorted(FIELDS)))
-            fix = draw(fix_text(FIELDS[field][2])).replace("{to:", f"{{field: {field}, to:")
+            fix = draw(fix_text(FIELDS[field][2], FIELDS[field][1])).replace("{to:", f"{{field: {field}, to:")
             missing += f", fix: {fix}"
         lines.append(f"  - {{id: r{i}, when: \"{draw(st.sampled_from(CONDITIONS))}\", {', '.join(effects)}{missing}}}")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ import riskgrade
 from riskgrade.advise import advise_source
 from riskgrade.backends import reference
 from riskgrade.grading import GradeOptions
+from riskgrade.table.convert import convert_entity
 
 from advise_packs import entities, packs
 
@@ -37,8 +38,10 @@ def _key(fixes) -> tuple[float, int, float]:
     return (round(sum(f.cost for f in fixes), 6), len(fixes), round(sum(f.days for f in fixes), 6))
 
 
-def _every_set(program):
-    fixes = program.fixes
+def _every_set(program, entity):
+    """Every set of the fixes that apply to the entity (``from``), at most one per field."""
+    values, _ = convert_entity(program.fields, entity)
+    fixes = [f for f in program.fixes if f.from_values is None or values.get(f.field) in f.from_values]
     for n in range(len(fixes) + 1):
         for chosen in combinations(fixes, n):
             if len({f.field for f in chosen}) == n:
@@ -63,7 +66,7 @@ def test_advice_is_the_cheapest_set_that_reaches_the_target(text, first, second)
             assert _level(program, _apply(program, entity, advised)) == program.level_index(advice.reaches_level)
             # brute force over every set of the pack's fixes, graded by the reference engine
             best: dict[int, tuple] = {}
-            for chosen in _every_set(program):
+            for chosen in _every_set(program, entity):
                 reached = _level(program, _apply(program, entity, chosen))
                 if reached is not None:
                     key = _key(chosen)

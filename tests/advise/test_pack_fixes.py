@@ -56,6 +56,18 @@ def test_fixes_compile_to_the_field_and_typed_value_they_set():
     assert program.fixes[0].by.get("en") == "the landlord"
 
 
+def test_a_fix_may_apply_to_some_values_only_and_set_a_date_from_the_grading_date():
+    import datetime as dt
+
+    program = riskgrade.loads_pack(text(kind=f", fix: {fix('shop', **{'from': '[ktv]'})}",
+                                        checked=f", fix: {fix(repr('as_of + 365'))}"), "p.yaml")
+    kind, checked = program.fixes
+    assert kind.from_values == ("ktv",) and checked.to == "as_of + 365"
+    assert checked.value_on(dt.date(2026, 1, 1)) == dt.date(2027, 1, 1)
+    with pytest.raises(riskgrade.PackError, match="'from' cannot be a value of this field: unknown value 'bar'"):
+        riskgrade.loads_pack(text(kind=f", fix: {fix('shop', **{'from': '[bar]'})}"), "p.yaml")
+
+
 @pytest.mark.parametrize("parts, where, message", [
     ({"exits": f", fix: {fix(-1)}"}, ":8:", "'to' cannot be a value of this field: -1 is below the minimum 0"),
     ({"kind": f", fix: {fix('bar')}"}, ":10:", "unknown value 'bar' (allowed: shop, ktv)"),

@@ -88,6 +88,31 @@ rules:
     assert [(f.id, f.to) for f in plan.fixes] == [("exits.2", "3")] and plan.total_cost == 300
 
 
+def test_a_repair_and_an_installation_each_apply_only_to_their_starting_value():
+    program = pack(f"""
+fields:
+  sprinklers:
+    type: category
+    values: [not_required, missing, ok, faulty]
+    fix: [{fix('ok', 20000, 15, id='repair', **{'from': '[faulty]'})}, {fix('ok', 300000, 120, id='install', **{'from': '[missing]'})}]
+rules:
+  - {{id: none, when: "sprinklers in ['missing', 'faulty']", points: 10}}
+""")
+    assert [f.id for f in advise(program, {"sprinklers": "faulty"}).fixes] == ["repair"]
+    assert [f.id for f in advise(program, {"sprinklers": "missing"}).fixes] == ["install"]
+
+
+def test_a_renewal_dated_from_the_grading_date_clears_an_expired_licence():
+    program = pack(f"""
+fields:
+  licence_until: {{type: date, fix: {fix("'as_of + 365'", 0, 30)}}}
+rules:
+  - {{id: expired, when: "licence_until < '2026-07-30'", points: 10}}
+""")
+    plan = advise(program, {"licence_until": "2026-01-01"})
+    assert [(f.to, f.days) for f in plan.fixes] == [("as_of + 365", 30)] and plan.reaches_level == "blue"
+
+
 def test_a_date_fix_to_as_of_is_the_grading_date_and_clears_an_undecided_rule():
     program = pack(f"""
 fields:

@@ -23,7 +23,7 @@ from ..backends.base import PackGrades
 from ..backends.batch import field_missing
 from ..table import Table
 from .prepare import Prepared
-from .variants import unchanged
+from .variants import applicable
 
 
 def any_of(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -32,8 +32,9 @@ def any_of(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def candidates(prep: Prepared, table: Table, grades: PackGrades, as_of: dt.date) -> np.ndarray:
-    """bool (rows, fixes): the fixes that change something and whose field can matter for the row."""
-    effective = ~unchanged(prep, table, as_of)  # (n, fixes)
+    """bool (rows, fixes): the fixes that apply to the row, change something, and whose field can
+    matter for it."""
+    effective = applicable(prep, table, as_of)  # (n, fixes)
     onehot = np.zeros((len(prep.fixes), len(prep.field_index)), dtype=bool)
     onehot[np.arange(len(prep.fixes)), prep.fix_field] = True
     can_fix = any_of(effective, onehot)  # (n, fields)

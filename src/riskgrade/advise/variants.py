@@ -24,18 +24,26 @@ def _code(col: Codes, value: str) -> tuple[Codes, int]:
     return Codes(col.codes, col.vocab + (value,)), len(col.vocab)
 
 
-def unchanged(prep: Prepared, table: Table, as_of: dt.date) -> np.ndarray:
-    """bool (rows, fixes): the fix would set the value the row already has (a fix of nothing)."""
+def _holds(col: Column, value: object) -> np.ndarray:
+    """bool (rows,): the column holds ``value`` (a typed value; never where it is missing)."""
+    if isinstance(col, Tri):
+        return col.known & (col.value == bool(value))
+    if isinstance(col, Codes):
+        return col.codes == col.vocab.index(value) if value in col.vocab else np.zeros(len(col.codes), dtype=bool)
+    number = day_number(value) if isinstance(value, dt.date) else float(value)  # type: ignore[arg-type]
+    return np.asarray(col) == number
+
+
+def applicable(prep: Prepared, table: Table, as_of: dt.date) -> np.ndarray:
+    """bool (rows, fixes): the fix changes the row's value, and the row has a value it applies to
+    (``from``)."""
     out = np.zeros((table.n, len(prep.fixes)), dtype=bool)
     for fix in prep.fixes:
         col = table.columns[fix.field]
-        value = fix.value_on(as_of)
-        if isinstance(col, Tri):
-            out[:, fix.index] = col.known & (col.value == bool(value))
-        elif isinstance(col, Codes):
-            out[:, fix.index] = value in col.vocab and col.codes == col.vocab.index(value)
-        else:
-            out[:, fix.index] = np.asarray(col) == _number(fix, as_of)
+        ok = ~_holds(col, fix.value_on(as_of))
+        if fix.from_values is not None:
+            ok &= np.logical_or.reduce([_holds(col, v) for v in fix.from_values])
+        out[:, fix.index] = ok
     return out
 
 

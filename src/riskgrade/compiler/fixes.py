@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..model.fixes import AS_OF, Fix
+from ..model.fixes import AS_OF_SHIFT, Fix
 from ..table.convert import convert_value
 from .program import CompiledField, CompiledFix, CompiledRule
 from .stages import Context
@@ -64,21 +64,32 @@ def _add(ctx: Context, out: list[CompiledFix], seen: dict[str, str], fix: Fix, f
                   rule_id=rule_id or "")
         return
     seen[fid] = pointer
-    as_of = fix.to == AS_OF and f.kind == "date"
-    value = None
-    if not as_of:
-        try:
-            value = convert_value(f, fix.to)
-            if value is None:
-                raise ValueError("it is empty")
-        except ValueError as exc:
-            ctx.error("RG320", f"fix of field '{field_name}': 'to' cannot be a value of this field: {exc}",
-                      f"{pointer}/to", rule_id=rule_id or "")
-            return
+    shift = AS_OF_SHIFT.match(fix.to) if isinstance(fix.to, str) and f.kind == "date" else None
+    days = None if shift is None else (int(shift.group(2) or 0) * (-1 if shift.group(1) == "-" else 1))
+    value = None if shift is not None else _typed(ctx, f, fix.to, f"{pointer}/to", "'to'", rule_id)
+    from_values = None
+    if fix.from_ is not None:
+        from_values = tuple(_typed(ctx, f, v, f"{pointer}/from/{i}", "'from'", rule_id) for i, v in enumerate(fix.from_))
+    if (shift is None and value is None) or (from_values is not None and None in from_values):
+        return
+    to = shown(f, value) if days is None else "as_of" + (f" {'+' if days >= 0 else '-'} {abs(days)}" if days else "")
     out.append(CompiledFix(
-        index=len(out), id=fid, field=field_name, value=value, to=AS_OF if as_of else shown(f, value),
-        as_of=as_of, action=fix.action, cost=float(fix.cost), days=float(fix.days), by=fix.by,
-        on_the_spot=fix.on_the_spot, rule=rule_id, local_choice=fix.local_choice, pointer=pointer))
+        index=len(out), id=fid, field=field_name, value=value, to=to, as_of_days=days, from_values=from_values,
+        action=fix.action, cost=float(fix.cost), days=float(fix.days), by=fix.by, on_the_spot=fix.on_the_spot,
+        rule=rule_id, local_choice=fix.local_choice, pointer=pointer))
+
+
+def _typed(ctx: Context, f: CompiledField, raw: Any, pointer: str, what: str, rule_id: str | None) -> Any:
+    """``raw`` converted as a cell of ``f``; None (with a located error) when it cannot be."""
+    try:
+        value = convert_value(f, raw)
+        if value is None:
+            raise ValueError("it is empty")
+        return value
+    except ValueError as exc:
+        ctx.error("RG320", f"fix of field '{f.name}': {what} cannot be a value of this field: {exc}", pointer,
+                  rule_id=rule_id or "")
+        return None
 
 
 def shown(f: CompiledField, value: Any) -> str:

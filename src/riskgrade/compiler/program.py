@@ -98,9 +98,10 @@ class CompiledFix:
     index: int
     id: str
     field: str
-    value: Any  # typed as the field's cells are (table.convert); for ``as_of``: None, see ``as_of``
-    to: str  # the value as the advice shows it (true/false, 2, a category code, YYYY-MM-DD, as_of)
-    as_of: bool  # the value is the grading date
+    value: Any  # typed as the field's cells are (table.convert); None when relative to the grading date
+    to: str  # the value as the advice shows it (true/false, 2, a category code, YYYY-MM-DD, as_of + 365)
+    as_of_days: int | None  # the value is the grading date plus these days (``to: as_of + 365``)
+    from_values: tuple[Any, ...] | None  # typed: the fix applies only where the field has one of them
     action: LocalText
     cost: float
     days: float
@@ -111,7 +112,7 @@ class CompiledFix:
     pointer: str
 
     def value_on(self, as_of: dt.date) -> Any:
-        return as_of if self.as_of else self.value
+        return self.value if self.as_of_days is None else as_of + dt.timedelta(days=self.as_of_days)
 
 
 @dataclass(frozen=True)
