@@ -11,7 +11,7 @@ FIELDS = {
     "b1": ("{type: boolean}", [True, False, None], [False, True]),
     "b2": ("{type: boolean}", [True, False, None], [True, False]),
     "n1": ("{type: integer, min: 0, max: 5}", [0, 1, 2, 3, 5, None], [0, 2, 4]),
-    "n2": ("{type: number, min: 0}", [0.0, 1.5, 10.0, None], [0, 1]),
+    "n2": ("{type: number, min: 0}", [0.0, 1.5, 10.0, None], [0, 1, "n1"]),  # n1: copy that field's value
     "c1": ("{type: category, values: [p, q, r]}", ["p", "q", "r", None], ["p", "r"]),
 }
 CONDITIONS = ["b1", "not b1", "b2", "not b2", "n1 >= 2", "n1 < 3", "n2 > 1", "n2 == 0", "c1 == 'p'",

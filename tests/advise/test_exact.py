@@ -28,9 +28,10 @@ def _level(program, entity: dict) -> int | None:
 
 
 def _apply(program, entity: dict, fixes) -> dict:
+    values, _ = convert_entity(program.fields, entity)
     out = dict(entity)
     for f in fixes:
-        out[f.field] = f.value_on(AS_OF)
+        out[f.field] = f.value_on(AS_OF, values)
     return out
 
 
@@ -41,7 +42,8 @@ def _key(fixes) -> tuple[float, int, float]:
 def _every_set(program, entity):
     """Every set of the fixes that apply to the entity (``from``), at most one per field."""
     values, _ = convert_entity(program.fields, entity)
-    fixes = [f for f in program.fixes if f.from_values is None or values.get(f.field) in f.from_values]
+    fixes = [f for f in program.fixes if (f.from_values is None or values.get(f.field) in f.from_values)
+             and (f.to_field is None or values.get(f.to_field) is not None)]
     for n in range(len(fixes) + 1):
         for chosen in combinations(fixes, n):
             if len({f.field for f in chosen}) == n:

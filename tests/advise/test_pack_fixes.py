@@ -76,6 +76,8 @@ def test_a_fix_may_apply_to_some_values_only_and_set_a_date_from_the_grading_dat
     ({"rule": f", fix: {fix(2, field='stock')}"}, ":20:", "'stock' is a list field"),
     ({"exits": f", fix: {fix(2, id='same')}", "blocked": f", fix: {fix('false', id='same')}"}, ":9:",
      "fix id 'same' is used twice"),
+    ({"exits": f", fix: {fix('checked')}"}, ":8:", "'to' names field 'checked', whose values (date) cannot be those "
+                                                   "of a integer field"),
 ])
 def test_a_fix_the_compiler_cannot_use_is_a_located_error(parts, where, message):
     with pytest.raises(riskgrade.PackError) as exc:

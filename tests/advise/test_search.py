@@ -113,6 +113,20 @@ rules:
     assert [(f.to, f.days) for f in plan.fixes] == [("as_of + 365", 30)] and plan.reaches_level == "blue"
 
 
+def test_a_fix_may_copy_another_field_such_as_stock_down_to_the_licensed_quantity():
+    program = pack(f"""
+fields:
+  stock: {{type: number, min: 0, fix: {fix('licensed', 500, 1)}}}
+  licensed: {{type: number, min: 0}}
+rules:
+  - {{id: over, when: "stock > licensed", points: 10}}
+""")
+    plan = advise(program, {"stock": 180, "licensed": 100})
+    assert [(f.field, f.to) for f in plan.fixes] == [("stock", "licensed")] and plan.reaches_level == "blue"
+    unknown = advise(program, {"stock": 180})  # nothing to copy: the fix is not offered
+    assert unknown.level == "blue" and not unknown.fixes
+
+
 def test_a_date_fix_to_as_of_is_the_grading_date_and_clears_an_undecided_rule():
     program = pack(f"""
 fields:

@@ -12,7 +12,12 @@ from ..table import Codes, Column, Table, Tri, day_number
 from .prepare import Prepared
 
 
-def _number(fix: CompiledFix, as_of: dt.date) -> float:
+def _number(fix: CompiledFix, as_of: dt.date, table: Table, rows: np.ndarray | None = None) -> np.ndarray | float:
+    """The value after the fix as a float (dates as day numbers); when it copies a field, that field's
+    value in each row of ``table`` (of ``rows`` of it)."""
+    if fix.to_field is not None:
+        source = np.asarray(table.columns[fix.to_field], dtype=np.float64)
+        return source if rows is None else source[rows]
     value = fix.value_on(as_of)
     return day_number(value) if isinstance(value, dt.date) else float(value)
 
@@ -40,7 +45,11 @@ def applicable(prep: Prepared, table: Table, as_of: dt.date) -> np.ndarray:
     out = np.zeros((table.n, len(prep.fixes)), dtype=bool)
     for fix in prep.fixes:
         col = table.columns[fix.field]
-        ok = ~_holds(col, fix.value_on(as_of))
+        if fix.to_field is not None:  # copies a value the row must have, and that differs
+            other = _number(fix, as_of, table)
+            ok = ~np.isnan(other) & (np.asarray(col) != other)
+        else:
+            ok = ~_holds(col, fix.value_on(as_of))
         if fix.from_values is not None:
             ok &= np.logical_or.reduce([_holds(col, v) for v in fix.from_values])
         out[:, fix.index] = ok
@@ -57,15 +66,16 @@ def variant_table(prep: Prepared, table: Table, rows: np.ndarray, apply: np.ndar
         col: Column = out.columns[name]
         for fix in prep.fixes:
             if fix.field == name and touched[fix.index]:
-                col = _set(col, apply[:, fix.index], fix, as_of)
+                col = _set(col, apply[:, fix.index], fix, as_of, table, rows)
         out.columns[name] = col
     return out
 
 
-def _set(col: Column, mask: np.ndarray, fix: CompiledFix, as_of: dt.date) -> Column:
+def _set(col: Column, mask: np.ndarray, fix: CompiledFix, as_of: dt.date, table: Table, rows: np.ndarray) -> Column:
     if isinstance(col, Tri):
         return Tri(np.where(mask, bool(fix.value), col.value), col.known | mask)
     if isinstance(col, Codes):
         col, code = _code(col, str(fix.value_on(as_of)))
         return Codes(np.where(mask, np.int32(code), col.codes).astype(np.int32), col.vocab)
-    return np.where(mask, _number(fix, as_of), np.asarray(col, dtype=np.float64))
+    # a copied value is the entity's own, as it was before any fix
+    return np.where(mask, _number(fix, as_of, table, rows), np.asarray(col, dtype=np.float64))

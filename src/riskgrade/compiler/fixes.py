@@ -66,17 +66,39 @@ def _add(ctx: Context, out: list[CompiledFix], seen: dict[str, str], fix: Fix, f
     seen[fid] = pointer
     shift = AS_OF_SHIFT.match(fix.to) if isinstance(fix.to, str) and f.kind == "date" else None
     days = None if shift is None else (int(shift.group(2) or 0) * (-1 if shift.group(1) == "-" else 1))
-    value = None if shift is not None else _typed(ctx, f, fix.to, f"{pointer}/to", "'to'", rule_id)
+    source = _source_field(ctx, f, fix.to, f"{pointer}/to", rule_id)
+    if source is None:
+        return
+    value = None if shift is not None or source else _typed(ctx, f, fix.to, f"{pointer}/to", "'to'", rule_id)
     from_values = None
     if fix.from_ is not None:
         from_values = tuple(_typed(ctx, f, v, f"{pointer}/from/{i}", "'from'", rule_id) for i, v in enumerate(fix.from_))
-    if (shift is None and value is None) or (from_values is not None and None in from_values):
+    if (shift is None and source is None and value is None) or (from_values is not None and None in from_values):
         return
-    to = shown(f, value) if days is None else "as_of" + (f" {'+' if days >= 0 else '-'} {abs(days)}" if days else "")
+    to = source or (shown(f, value) if days is None else
+                    "as_of" + (f" {'+' if days >= 0 else '-'} {abs(days)}" if days else ""))
     out.append(CompiledFix(
-        index=len(out), id=fid, field=field_name, value=value, to=to, as_of_days=days, from_values=from_values,
+        index=len(out), id=fid, field=field_name, value=value, to=to, as_of_days=days, to_field=source or None,
+        from_values=from_values,
         action=fix.action, cost=float(fix.cost), days=float(fix.days), by=fix.by, on_the_spot=fix.on_the_spot,
         rule=rule_id, local_choice=fix.local_choice, pointer=pointer))
+
+
+# a field whose value a fix may copy into a field of each kind ("reduce the stock to the licensed quantity")
+_COPIES = {"number": ("number", "integer"), "integer": ("integer",), "date": ("date",)}
+
+
+def _source_field(ctx: Context, f: CompiledField, to: Any, pointer: str, rule_id: str | None) -> str | None:
+    """The field named by ``to`` when the fix copies its value (number, integer and date fields); ''
+    when ``to`` is a value; None (with a located error) when it names a field it cannot copy."""
+    if not isinstance(to, str) or f.kind not in _COPIES or to not in ctx.fields:
+        return ""
+    source = ctx.fields[to]
+    if source.kind not in _COPIES[f.kind] or to == f.name:
+        ctx.error("RG320", f"fix of field '{f.name}': 'to' names field '{to}', whose values ({source.kind}) cannot "
+                           f"be those of a {f.kind} field", pointer, rule_id=rule_id or "")
+        return None
+    return to
 
 
 def _typed(ctx: Context, f: CompiledField, raw: Any, pointer: str, what: str, rule_id: str | None) -> Any:

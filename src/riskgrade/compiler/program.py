@@ -101,6 +101,7 @@ class CompiledFix:
     value: Any  # typed as the field's cells are (table.convert); None when relative to the grading date
     to: str  # the value as the advice shows it (true/false, 2, a category code, YYYY-MM-DD, as_of + 365)
     as_of_days: int | None  # the value is the grading date plus these days (``to: as_of + 365``)
+    to_field: str | None  # the value is that of another field of the entity (``to: licensed_quantity``)
     from_values: tuple[Any, ...] | None  # typed: the fix applies only where the field has one of them
     action: LocalText
     cost: float
@@ -111,7 +112,11 @@ class CompiledFix:
     local_choice: bool
     pointer: str
 
-    def value_on(self, as_of: dt.date) -> Any:
+    def value_on(self, as_of: dt.date, entity: Any = None) -> Any:
+        """The value after the fix, on grading date ``as_of``; for a fix that copies another field,
+        that field's value in ``entity`` (typed values by field name)."""
+        if self.to_field is not None:
+            return None if entity is None else entity.get(self.to_field)
         return self.value if self.as_of_days is None else as_of + dt.timedelta(days=self.as_of_days)
 
 

@@ -27,7 +27,7 @@ def _pushes_up(rule: CompiledRule) -> bool:
 def _still_fires(reasoner: Reasoner, fix: CompiledFix, rule: CompiledRule) -> bool:
     """With the field at the fix's value, can the rule's condition be false for some known data?"""
     value = fix.value
-    if fix.field not in reasoner.box or fix.as_of_days is not None:
+    if fix.field not in reasoner.box or fix.as_of_days is not None or fix.to_field is not None:
         return False  # dates and free text: not modelled, so no verdict
     if isinstance(value, (bool, str)):
         domain: object = frozenset((value,))

@@ -29,7 +29,8 @@ class Fix(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     to: Any = Field(..., description="the field's value after the fix, written as an entity file writes it; on a "
-                                     "date field 'as_of' is the grading date and 'as_of + 365' a year after it")
+                                     "date field 'as_of' is the grading date and 'as_of + 365' a year after it; on "
+                                     "a number, integer or date field another field's name copies its value")
     from_: list[Any] | None = Field(None, alias="from", min_length=1,
                                     description="the fix applies only where the field has one of these values "
                                                 "(e.g. [faulty] for a repair, [missing] for an installation)")
