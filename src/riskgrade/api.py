@@ -92,7 +92,7 @@ class PackResult(BaseModel):
     pack: str
     pack_version: str
     pack_sha256: str
-    applies: bool
+    applies: bool | None  # None: undecided, the data that decides it is missing (see data_gaps)
     level: str | None
     rank: int | None
     color: str | None
@@ -190,18 +190,21 @@ def _open(source: Any, chunk_rows: int, encoding: str | None, sheet: str | None)
 
 def grade_table(source: Any, packs: Packs, *, as_of: dt.date, params: Mapping[str, Any] | None = None,
                 chunk_rows: int = 65536, id_column: str | None = None, encoding: str | None = None,
-                sheet: str | None = None, keep: Sequence[str] | None = None, explain: bool = False) -> GradeResult:
+                sheet: str | None = None, keep: Sequence[str] | None = None, explain: bool = False,
+                strict: bool = False) -> GradeResult:
     """Grade a table: a file path (csv, jsonl, parquet, xlsx), a pandas DataFrame, an Arrow table or a
     list of dicts. Rows that cannot be graded are in ``rejects``; ``counts`` adds up. ``keep`` names
     input columns to carry into the results (default: name, city, county, station, grid if present).
     ``explain`` adds an ``explanation`` column (JSON text, see ``riskgrade.explain``) to every record.
+    A pack that cannot tell whether it applies to a row (the data deciding it is missing) says
+    ``applies`` None with the missing fields in ``data_gaps``; ``strict`` rejects such rows instead.
 
     >>> res = grade_table([{"entity_id": "A", "exits": 3}, {"entity_id": "B", "exits": "x"}],
     ...                   loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
     >>> res.to_records()[0]["level"], str(res.counts)
     ('blue', '2 rows in = 1 graded + 1 rejected')
     """
-    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep)
+    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep, strict)
     src = _open(source, chunk_rows, encoding, sheet)
     if explain:
         src = _explaining(src, grader)
@@ -242,12 +245,14 @@ def grade_file(source: Any, packs: Packs, output: str | PathLike[str], *, as_of:
                params: Mapping[str, Any] | None = None, chunk_rows: int = 65536, id_column: str | None = None,
                encoding: str | None = None, sheet: str | None = None, rejects_path: str | PathLike[str] | None = None,
                on_chunk: Callable[[Counts], None] | None = None,
-               keep: Sequence[str] | None = None, explain: bool = False) -> tuple[Counts, list[RowReject]]:
+               keep: Sequence[str] | None = None, explain: bool = False,
+               strict: bool = False) -> tuple[Counts, list[RowReject]]:
     """Grade one source (or a list of files) chunk by chunk into ``output``, written atomically;
-    memory stays flat. Returns the counts and the rejected rows. ``explain``: as in ``grade_table``."""
+    memory stays flat. Returns the counts and the rejected rows. ``explain`` and ``strict``: as in
+    ``grade_table``."""
     from .io.write import ResultWriter
 
-    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep)
+    grader = Grader(_as_list(packs), as_of, dict(params or {}), id_column, keep, strict)
     many = isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, PathLike)) for s in source)
     sources = list(source) if many else [source]
     counts = Counts()

@@ -87,6 +87,7 @@ class Grader:
     params: Mapping[str, Any] = field(default_factory=dict)
     id_column: str | None = None
     keep: Sequence[str] | None = None  # input columns to carry through (default: DEFAULT_KEEP present)
+    strict: bool = False  # reject a row a pack cannot tell it applies to, instead of grading it undecided
 
     def __post_init__(self) -> None:
         if not self.programs:
@@ -128,6 +129,9 @@ class Grader:
             all_grades.append(grades)
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
+            if self.strict and grades.undecided is not None:
+                for i in np.flatnonzero(grades.undecided):
+                    reasons.setdefault(int(i), []).append((program.pack_id, _undecided_reason(grades, int(i))))
         for i, errs in errors.items():
             bad = {f for f, _, _ in errs}
             # a value that could not be read is not also "missing": report it once
@@ -198,6 +202,14 @@ class Grader:
         counts.graded += result.wide.num_rows
         counts.rejected += chunk.table.num_rows - result.wide.num_rows
         return result
+
+
+def _undecided_reason(grades: PackGrades, i: int) -> tuple[str, Any, str, str]:
+    program = grades.program
+    missing = [f.name for f, gap in zip(program.fields, grades.gaps[i]) if gap]
+    return (missing[0] if missing else "applies_when", None,
+            f"cannot tell whether pack {program.pack_id} applies: {', '.join(missing) or 'data'} missing "
+            "(strict grading)", "RG406")
 
 
 def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:

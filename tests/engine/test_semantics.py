@@ -161,3 +161,33 @@ def test_campaign_window_wraps_the_year(full_pack):
     assert interval(dt.date(2026, 6, 30)) == 90
     assert interval(dt.date(2026, 12, 31)) == 45 and interval(dt.date(2027, 1, 15)) == 45
     assert interval(dt.date(2026, 4, 1)) == 90
+
+
+def test_undecided_applicability_is_graded_undecided_with_the_gap():
+    """An entity whose applicability depends on missing data is neither graded nor left out:
+    ``applies`` is null, nothing fires, and data_gaps name the field that decides it."""
+    pack = HEAD.replace("fields:\n", "fields:\n  kind: {type: string}\n") + SUM_BANDS + """applies_when: "kind == 'truck' and x >= 12"
+rules:
+  - {id: p, when: "y > 0", points: 12}
+"""
+    undecided = both(pack, {"kind": "truck", "y": 1})
+    assert undecided["applies"] is None and undecided["level"] is None and undecided["fired"] == []
+    assert undecided["data_gaps"] == ["x"]
+    assert both(pack, {"kind": "coach", "y": 1})["applies"] is False  # decided without x
+    assert both(pack, {"kind": "truck", "x": 12, "y": 1})["level"] == "yellow"
+
+
+def test_strict_grading_rejects_undecided_rows():
+    pack = HEAD.replace("fields:\n", "fields:\n  kind: {type: string}\n") + SUM_BANDS + """applies_when: "kind == 'truck' and x >= 12"
+rules:
+  - {id: p, when: "y > 0", points: 12}
+"""
+    program = riskgrade.loads_pack(pack)
+    rows = [{"entity_id": "T1", "kind": "truck", "y": 1}, {"entity_id": "T2", "kind": "truck", "x": 20}]
+    lenient = riskgrade.grade_table(rows, program, as_of=AS_OF)
+    assert [r["applies"] for r in lenient.to_records()] == [None, True] and not lenient.rejects
+    strict = riskgrade.grade_table(rows, program, as_of=AS_OF, strict=True)
+    (reject,) = strict.rejects
+    assert (reject.entity_id, reject.field, reject.code) == ("T1", "x", "RG406")
+    assert "cannot tell whether pack t applies" in reject.reason
+    assert str(strict.counts) == "2 rows in = 1 graded + 1 rejected"

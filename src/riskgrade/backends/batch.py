@@ -137,7 +137,7 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
     interval, next_due, adjusted = _schedule(program, frame, table, level, ks, note_gaps, n)
     hits_by_rule &= applies[None, :]
     return PackGrades(program, as_of, applies, level, np.where(applies & score_known, score, np.nan), hits,
-                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects, adjusted.T)
+                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects, adjusted.T, undecided)
 
 
 def _score(program: Program, frame: Frame, hits: np.ndarray, ks: dict[str, Kernel],

@@ -57,7 +57,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
     def note_gaps(cexpr: CompiledExpr) -> None:
         gaps.update(f for f in cexpr.fields if field_is_missing(program, f, values))
 
-    applies = True
+    applies: bool | None = True
     if program.applies_when is not None:
         a = evaluate(program.applies_when.node, env)
         if a is None:
@@ -66,9 +66,10 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
             missing = _missing_required(program, values, program.applies_when.fields)
             if missing:
                 return {"rejected": missing}
-        applies = a is True
+        applies = a  # None: undecided, neither graded nor left out; data_gaps say what decides it
     record = _empty_record(program, env.derived)
-    if not applies:
+    if applies is not True:
+        record["applies"] = applies
         record["data_gaps"] = _ordered_gaps(program, gaps)
         return record
 

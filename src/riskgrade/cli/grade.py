@@ -45,6 +45,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--explain", action="store_true",
                    help="add an 'explanation' column (JSON: fired rules with their inputs, band, vetoes, "
                         "controls, interval) to every record; one slower pass per entity")
+    p.add_argument("--strict", action="store_true",
+                   help="reject rows a pack cannot tell it applies to (a field deciding it is missing) "
+                        "instead of grading them undecided")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
 
@@ -53,13 +56,17 @@ def run(args: argparse.Namespace) -> int:
     day = args.as_of or dt.date.today()
     sources: Any = args.inputs if len(args.inputs) > 1 else args.inputs[0]
     if args.engine == "dask":
+        if args.strict:
+            print("riskgrade grade: --strict is not available with --engine dask", file=sys.stderr)
+            return 2
         return _run_dask(args, packs, day)
     progress = _Progress(args.quiet)
     with progress:
         counts, rejects = grade_file(sources, packs, args.output, as_of=day, params=dict(args.param),
                                      chunk_rows=args.chunk_rows, id_column=args.id_column,
                                      encoding=args.encoding, sheet=args.sheet, rejects_path=args.rejects,
-                                     on_chunk=progress.update, keep=args.keep, explain=args.explain)
+                                     on_chunk=progress.update, keep=args.keep, explain=args.explain,
+                                     strict=args.strict)
     for r in rejects[:20]:
         print(f"rejected: {r}", file=sys.stderr)
     if len(rejects) > 20:

@@ -94,7 +94,9 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
     columns: dict[str, pa.Array] = {
         "entity_id": ids if keep is None or len(idx) == g.n else ids.take(pa.array(idx)),
         "pack": const(p.pack_id), "pack_version": const(p.version), "pack_sha256": const(p.sha256),
-        "applies": pa.array(g.applies[idx], type=pa.bool_()),
+        # null: applicability undecided (the data that decides it is missing; data_gaps name it)
+        "applies": pa.array(g.applies[idx], type=pa.bool_(),
+                            mask=None if g.undecided is None else g.undecided[idx]),
         "level": _pick([lv.id for lv in p.levels], level, pa.string()),
         "rank": pa.array(level + 1, mask=level < 0, type=pa.int32()),
         "color": _pick([lv.color for lv in p.levels], level, pa.string()),
