@@ -206,7 +206,7 @@ class Grader:
 
 def _undecided_reason(grades: PackGrades, i: int) -> tuple[str, Any, str, str]:
     program = grades.program
-    missing = [f.name for f, gap in zip(program.fields, grades.gaps[i]) if gap]
+    missing = [name for name, gap in zip(program.gap_names, grades.gaps[i]) if gap]
     return (missing[0] if missing else "applies_when", None,
             f"cannot tell whether pack {program.pack_id} applies: {', '.join(missing) or 'data'} missing "
             "(strict grading)", "RG406")

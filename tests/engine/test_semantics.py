@@ -191,3 +191,41 @@ rules:
     assert (reject.entity_id, reject.field, reject.code) == ("T1", "x", "RG406")
     assert "cannot tell whether pack t applies" in reject.reason
     assert str(strict.counts) == "2 rows in = 1 graded + 1 rejected"
+
+
+LIST_HEAD = HEAD.replace("fields:\n", """fields:
+  stock:
+    type: list
+    items:
+      name: {type: string}
+      tonnes: {type: number}
+      water_pct: {type: number}
+""")
+
+
+def test_a_rule_names_a_data_gap_even_where_the_grade_is_computed():
+    """``data_gap``: data the panel needs although a default stood in for it, named item by item."""
+    pack = LIST_HEAD + SUM_BANDS + """rules:
+  - {id: heavy, when: "sum(stock, tonnes) > 10", points: 12}
+  - id: wet
+    when: "any(stock, name == 'nc' and is_missing(water_pct))"
+    data_gap: stock.water_pct
+  - {id: x-needed, when: "is_missing(x) and flag", data_gap: x}
+"""
+    got = both(pack, {"stock": '[{"name": "nc", "tonnes": 20}, {"name": "ok", "tonnes": 1, "water_pct": 3}]',
+                      "flag": True})
+    assert got["level"] == "yellow" and got["fired"] == ["heavy", "wet", "x-needed"]
+    assert got["data_gaps"] == ["stock.water_pct", "x"]  # fields in order, items after their list
+    clean = both(pack, {"stock": '[{"name": "nc", "tonnes": 2, "water_pct": 30}]', "x": 1, "flag": True})
+    assert clean["data_gaps"] == [] and clean["fired"] == []
+
+
+def test_an_unknown_data_gap_is_a_located_error():
+    pack = LIST_HEAD + SUM_BANDS + """rules:
+  - {id: a, when: "flag", data_gap: stock.density}
+  - {id: b, when: "flag", data_gap: nothing}
+"""
+    with pytest.raises(riskgrade.PackError) as err:
+        riskgrade.loads_pack(pack)
+    found = [(d.code, d.location.rule_id) for d in err.value.diagnostics]
+    assert found == [("RG314", "a"), ("RG314", "b")]

@@ -102,7 +102,9 @@ def packs(draw: st.DrawFn) -> str:
         if draw(st.integers(0, 3)) == 0:
             effects["controls"] = draw(st.lists(st.sampled_from(["c1", "c2", "c3"]), min_size=1, max_size=2,
                                                 unique=True))
-        if not any(effects.get(k) for k in ("points", "set_level", "raise", "lower", "controls")):
+        if draw(st.integers(0, 5)) == 0:
+            effects["data_gap"] = draw(st.sampled_from(["a", "items.q", "items.t"]))
+        if not any(effects.get(k) for k in ("points", "set_level", "raise", "lower", "controls", "data_gap")):
             effects["points"] = 1
         on_missing = draw(st.sampled_from([None, None, "worst", "error"]))
         if on_missing:

@@ -27,7 +27,7 @@ class PackGrades:
     score: np.ndarray  # float64, NaN where unknown or not applicable
     hits: np.ndarray  # bool (n, rules): fired
     controls: np.ndarray  # bool (n, measures)
-    gaps: np.ndarray  # bool (n, fields)
+    gaps: np.ndarray  # bool (n, program.gap_names)
     interval: np.ndarray  # float64 days, NaN where none
     next_due: np.ndarray  # float64 day numbers, NaN where none
     derived: dict[str, Any]  # name -> column (float64 / Tri / Codes)

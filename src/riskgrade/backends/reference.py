@@ -85,6 +85,8 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
             v = rule.on_missing == "worst"
         if v:
             fired.append(rule)
+            if rule.gap is not None:
+                gaps.add(program.gap_names[rule.gap])
     score = _score(program, fired, env)
     if score is None:
         for c in (program.score.expr, program.score.likelihood, program.score.severity):
@@ -129,7 +131,7 @@ def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any
 
 
 def _ordered_gaps(program: Program, gaps: set[str]) -> list[str]:
-    return [f.name for f in program.fields if f.name in gaps]
+    return [g for g in program.gap_names if g in gaps]
 
 
 def _group_totals(program: Program, fired: list[Any]) -> list[float]:

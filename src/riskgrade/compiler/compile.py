@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import PackError
 from ..expr.nodes import BOOLEAN, NUMBER
 from ..expr.parse import Scope
@@ -13,7 +15,7 @@ from .stages import (Context, check_bands, check_derived, level_ref, measure_ref
                      resolve_fields, resolve_levels, resolve_tables)
 
 STAGES = ("resolve_fields", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
-          "check_applies", "check_rules", "check_score", "check_controls", "check_inspection",
+          "check_applies", "check_rules", "check_gaps", "check_score", "check_controls", "check_inspection",
           "check_lifecycle")
 
 
@@ -27,6 +29,7 @@ def compile_pack(src: PackSource) -> Program:
     derive = check_derived(ctx)
     applies = _check_applies(ctx)
     rules = _check_rules(ctx)
+    gaps, rules = _check_gaps(ctx, rules)
     score = _check_score(ctx, rules)
     level_controls, responsible = _check_controls(ctx)
     inspection = _check_inspection(ctx)
@@ -45,7 +48,7 @@ def compile_pack(src: PackSource) -> Program:
         applies_when=applies, rules=tuple(rules), score=score,
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
-        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle,
+        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps,
     )
 
 
@@ -75,6 +78,30 @@ def _check_rules(ctx: Context) -> list[CompiledRule]:
             raise_=rule.raise_, lower=rule.lower, controls=controls,
             on_missing=rule.on_missing or ctx.pack.on_missing, hazard=rule.hazard, basis=rule.basis))
     return rules
+
+
+def _check_gaps(ctx: Context, rules: list[CompiledRule]) -> tuple[tuple[str, ...], list[CompiledRule]]:
+    """The names data_gaps may hold (every field, each list followed by the item fields rules name),
+    and the rules with their ``data_gap`` resolved to one of them."""
+    named: dict[str, list[str]] = {}
+    wanted: dict[str, str] = {}
+    for i, rule in enumerate(ctx.pack.rules):
+        gap = rule.data_gap
+        if gap is None:
+            continue
+        head, _, item = gap.partition(".")
+        f = ctx.fields.get(head)
+        if f is None or (item and item not in {i.name for i in f.items}):
+            known = "a field, or list.item for an item field of a list"
+            ctx.error("RG314", f"data_gap '{gap}' is not {known} of this pack", f"/rules/{i}/data_gap",
+                      rule_id=rule.id)
+            continue
+        wanted[rule.id] = gap
+        if item and gap not in named.setdefault(head, []):
+            named[head].append(gap)
+    names = tuple(n for f in ctx.fields for n in (f, *named.get(f, [])))
+    index = {n: i for i, n in enumerate(names)}
+    return names, [replace(r, gap=index[wanted[r.id]]) if r.id in wanted else r for r in rules]
 
 
 def _check_score(ctx: Context, rules: list[CompiledRule]) -> CompiledScore:

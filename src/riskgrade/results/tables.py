@@ -111,7 +111,7 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
         "inspection_modifiers": matrix_lists(
             _rows(g.adjusted, idx) if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
             adjustment_ids(p.inspection)),
-        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.field_names)),
+        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.gap_names)),
     }
     for name, cexpr in p.derive:
         column = (derived_names or {}).get(name, name)
