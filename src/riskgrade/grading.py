@@ -25,7 +25,7 @@ from .compiler.program import CompiledField, Program
 from .errors import OptionError
 from .io.convert import RowErrors, convert_column
 from .io.read_base import RawChunk
-from .results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
+from .results.tables import LONG_SCHEMA, derived_type, interleave, long_table, wide_table
 from .ids import SeenIds
 from .table import Table
 
@@ -275,5 +275,5 @@ def _long_schema(programs: Sequence[Program], names: dict[str, dict[str, str]]) 
             column = names[p.pack_id][name]
             if column not in seen:
                 seen.add(column)
-                fields.append(pa.field(column, VALUE_TYPES[cexpr.node.type.kind]))
+                fields.append(pa.field(column, derived_type(cexpr.node)))
     return pa.schema(fields)

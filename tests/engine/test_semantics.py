@@ -229,3 +229,79 @@ def test_an_unknown_data_gap_is_a_located_error():
         riskgrade.loads_pack(pack)
     found = [(d.code, d.location.rule_id) for d in err.value.diagnostics]
     assert found == [("RG314", "a"), ("RG314", "b")]
+
+
+UNITS_HEAD = HEAD.replace("fields:\n", """fields:
+  stock:
+    type: list
+    items:
+      unit: {type: string}
+      tonnes: {type: number}
+      q: {type: number}
+""")
+UNITS = UNITS_HEAD + """derive:
+  units:
+    group: stock
+    by: unit
+    values:
+      s: "sum(stock, tonnes / q)"
+      big: "s >= 1 and x > 0"
+      n: "count(stock)"
+  worst_s: "max(units, s) if count(units) > 0 else 0"
+  major_units: "count(units, big)"
+""" + SUM_BANDS + """rules:
+  - {id: major, when: "major_units >= 1", points: 12}
+  - {id: two, when: "count(units) >= 2", points: 1}
+"""
+
+
+def test_grouped_list_values_per_group_in_order_of_first_appearance():
+    """Records grouped by an item field (records without one form one group); aggregates inside a
+    group's values see its records only; the entity reads the groups as a list."""
+    stock = [{"unit": "B", "tonnes": 5, "q": 10}, {"unit": "A", "tonnes": 3, "q": 1},
+             {"tonnes": 1, "q": 2}, {"unit": "B", "tonnes": 6, "q": 10}]
+    got = both(UNITS, {"stock": __import__("json").dumps(stock), "x": 1})
+    assert got["units"] == [{"unit": "B", "s": 1.1, "big": True, "n": 2.0},
+                            {"unit": "A", "s": 3.0, "big": True, "n": 1.0},
+                            {"unit": None, "s": 0.5, "big": False, "n": 1.0}]
+    assert got["worst_s"] == 3.0 and got["major_units"] == 2 and got["fired"] == ["major", "two"]
+    none = both(UNITS, {"stock": "[]", "x": 1})
+    assert none["units"] == [] and none["worst_s"] == 0 and none["fired"] == []
+    gap = both(UNITS, {"stock": '[{"unit": "A", "tonnes": 3, "q": 1}]'})  # x missing: big unknown
+    assert gap["units"] == [{"unit": "A", "s": 3.0, "big": None, "n": 1.0}]
+    assert gap["fired"] == [] and gap["data_gaps"] == ["x"]
+    missing = both(UNITS, {"x": 1})
+    assert missing["units"] is None and missing["data_gaps"] == ["stock"]
+
+
+def test_grouped_list_errors_are_located():
+    bad = UNITS_HEAD + """derive:
+  units:
+    group: x
+    by: unit
+    values: {s: "sum(stock, tonnes)"}
+  other:
+    group: stock
+    by: tonnes
+    values: {s: "1"}
+  third:
+    group: stock
+    by: unit
+    values: {x: "1"}
+""" + SUM_BANDS + "rules: []\n"
+    with pytest.raises(riskgrade.PackError) as err:
+        riskgrade.loads_pack(bad)
+    found = sorted((d.code, d.location.pointer) for d in err.value.diagnostics)
+    assert found == [("RG303", "/derive/third/values/x"), ("RG315", "/derive/other/by"),
+                     ("RG315", "/derive/units/group")]
+
+
+def test_grouped_lists_are_written_as_lists_of_records(tmp_path):
+    rows = [{"entity_id": "E1", "x": 1, "stock": '[{"unit": "A", "tonnes": 3, "q": 1}, {"tonnes": 1, "q": 2}]'}]
+    result = riskgrade.grade_table(rows, riskgrade.loads_pack(UNITS), as_of=AS_OF)
+    result.write(tmp_path / "out.jsonl")
+    result.write(tmp_path / "out.csv")
+    line = __import__("json").loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert line["units"] == [{"unit": "A", "s": 3.0, "big": True, "n": 1.0},
+                             {"unit": None, "s": 0.5, "big": False, "n": 1.0}]
+    assert '""unit"": ""A""' in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")  # JSON in one cell

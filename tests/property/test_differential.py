@@ -64,7 +64,9 @@ def numbers_from(leaves: list[str]) -> st.SearchStrategy[str]:
 )
 
 
-numbers = numbers_from(NUM_LEAVES)
+# a grouped list (derive: grp, items grouped by t) read by the rules
+GROUP_LEAVES = ["max(grp, s)", "sum(grp, s)", "count(grp, f)", "count(grp)"]
+numbers = numbers_from(NUM_LEAVES + GROUP_LEAVES)
 
 
 def booleans_from(nums: st.SearchStrategy[str], leaves: list[str] = BOOL_LEAVES) -> st.SearchStrategy[str]:
@@ -131,7 +133,10 @@ def packs(draw: st.DrawFn) -> str:
     score.append(f"    - {{level: red, min: {cuts[2]}}}")
     base_nums = numbers_from(NUM_LEAVES[:-1])  # n1 and b1 may not read themselves
     b1 = draw(booleans_from(st.sampled_from(NUM_LEAVES), BOOL_LEAVES[:-3] + BOOL_LEAVES[-2:]))
-    derive = f"derive:\n  n1: {draw(base_nums)!r}\n  b1: {b1!r}\n"
+    group_s = draw(base_nums)  # aggregates inside see the group's items only
+    group_f = draw(st.sampled_from(["s > 1", "s <= 0 or flag", "t == 'p'", "is_missing(s)", "any(items, q > s)"]))
+    derive = (f"derive:\n  n1: {draw(base_nums)!r}\n  b1: {b1!r}\n"
+              f"  grp:\n    group: items\n    by: t\n    values: {{s: {group_s!r}, f: {group_f!r}}}\n")
     applies = f"applies_when: {draw(conditions)!r}\n" if draw(st.booleans()) else ""
     on_missing = draw(st.sampled_from(["ignore", "worst", "error"]))
     return f"""

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from ..errors import PackError
 from ..expr.nodes import BOOLEAN, NUMBER
-from ..expr.parse import Scope
 from ..io.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
@@ -114,7 +113,7 @@ def _check_score(ctx: Context, rules: list[CompiledRule]) -> CompiledScore:
     caps = tuple(spec.caps.get(g) for g in groups)
     scope = ctx.scope
     if spec.method == "expr":
-        scope = Scope(scope.fields, scope.items, scope.derived, scope.params, scope.tables, rule_points=True)
+        scope = replace(scope, rule_points=True)
     expr = None if spec.expr is None else ctx.expression(spec.expr, "/score/expr", NUMBER, scope=scope)
     likelihood = None if spec.likelihood is None else ctx.expression(spec.likelihood, "/score/likelihood",
                                                                      NUMBER)

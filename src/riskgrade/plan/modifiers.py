@@ -79,32 +79,20 @@ def modifiers_from_inputs(program: Program, records: list[Mapping[str, Any]], as
 
 def _needed_derived(program: Program) -> set[str]:
     """Derived values the modifiers use, with the derived values those use in turn."""
-    from ..expr.nodes import Name as NameNode
+    from ..expr.nodes import Aggregate, Name as NameNode, children
 
     derived = dict(program.derive)
     needed: set[str] = set()
     stack = [m.when.node for m in program.inspection.modifiers if m.when is not None] if program.inspection else []
     while stack:
         node = stack.pop()
-        if isinstance(node, NameNode) and node.scope == "derived" and node.name not in needed:
-            needed.add(node.name)
-            stack.append(derived[node.name].node)
-        stack.extend(_children(node))
+        ref = (node.name if isinstance(node, NameNode) and node.scope == "derived" else
+               node.list_name if isinstance(node, Aggregate) and node.source == "derived" else None)
+        if ref is not None and ref not in needed:
+            needed.add(ref)
+            stack.append(derived[ref].node)
+        stack.extend(children(node))
     return needed
-
-
-def _children(node: Any) -> list[Any]:
-    from dataclasses import fields, is_dataclass
-
-    out = []
-    if is_dataclass(node):
-        for f in fields(node):
-            v = getattr(node, f.name)
-            if is_dataclass(v):
-                out.append(v)
-            elif isinstance(v, (tuple, list)):
-                out.extend(x for x in v if is_dataclass(x))
-    return out
 
 
 def modifiers_from_interval(program: Program, level: np.ndarray, campaigns: list[list[str]],
