@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
 from ..expr.nodes import Expr, GroupBy
-from ..plan.interval import adjustment_ids
+from ..scoring.interval import adjustment_ids
 from ..table import Codes, ListColumn, Tri
 
 CONTRACT_COLUMNS = (
