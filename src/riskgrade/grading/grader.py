@@ -102,7 +102,9 @@ class Grader:
             bad = {f for f, _, _ in errs}
             # a value that could not be read is not also "missing": report it once
             kept_reasons = [x for x in reasons.get(i, []) if not (x[1][3] == "RG402" and x[1][0] in bad)]
-            reasons[i] = [(None, (f, v, r, "RG400")) for f, v, r in errs] + kept_reasons
+            # a column several packs declare is converted once per pack: say each unreadable cell once
+            once = {(f, repr(v), r): (f, v, r) for f, v, r in errs}.values()
+            reasons[i] = [(None, (f, v, r, "RG400")) for f, v, r in once] + kept_reasons
         keep = np.ones(n, dtype=bool)
         keep[list(reasons)] = False
         rejects = [RowReject(int(chunk.row_numbers[i]), ids[i].as_py(), f, v, r, code, pack)
