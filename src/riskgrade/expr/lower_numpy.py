@@ -413,17 +413,13 @@ def _group_by(node: GroupBy) -> Kernel:
         seg = np.repeat(np.arange(frame.n, dtype=np.int64), lst.lengths())
         # one group per (row, key); a missing key (-1) is a group of its own within its row
         composite = seg * (len(key.vocab) + 1) + (np.asarray(key.codes, dtype=np.int64) + 1)
-        _, first, inverse = np.unique(composite, return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")  # groups in order of first appearance, row by row
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        gid = rank[inverse.ravel()]
-        n_groups = len(order)
-        heads = first[order]  # the first record of each group
-        members = np.argsort(gid, kind="stable")  # records group by group, in their order
+        gid, heads, contiguous = _group_ids(composite)
+        n_groups = len(heads)
         offsets = np.zeros(n_groups + 1, dtype=np.int64)
         np.cumsum(np.bincount(gid, minlength=n_groups), out=offsets[1:])
-        grouped = ListColumn(offsets, np.ones(n_groups, dtype=bool), lst.items.take(members))
+        # records group by group, in their order (already so when every group is one run of records)
+        items = lst.items if contiguous else lst.items.take(np.argsort(gid, kind="stable"))
+        grouped = ListColumn(offsets, np.ones(n_groups, dtype=bool), items)
         keys = Codes(np.asarray(key.codes)[heads], key.vocab)
         gframe = Frame(n_groups, {list_name: grouped, key_name: keys}, frame.as_of, frame.tables,
                        parent=frame, segment=seg[heads], group=True)
@@ -434,6 +430,24 @@ def _group_by(node: GroupBy) -> Kernel:
         np.cumsum(np.bincount(seg[heads], minlength=frame.n), out=row_offsets[1:])
         return ListColumn(row_offsets, lst.known, Table(n_groups, columns))
     return group_by
+
+
+def _group_ids(composite: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The group of each record (groups numbered in order of first appearance), the first record of
+    each group, and whether every group is a single run of consecutive records. Runs are found in one
+    pass; only their keys are sorted, to tell a key that comes back later in its row."""
+    m = len(composite)
+    starts = np.ones(m, dtype=bool)
+    starts[1:] = composite[1:] != composite[:-1]
+    run_heads = np.flatnonzero(starts)
+    run_of = np.cumsum(starts) - 1
+    _, first, inverse = np.unique(composite[run_heads], return_index=True, return_inverse=True)
+    if len(first) == len(run_heads):  # no key comes back: the runs are the groups, in order
+        return run_of, run_heads, True
+    order = np.argsort(first, kind="stable")  # groups in order of first appearance, row by row
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.ravel()][run_of], run_heads[first[order]], False
 
 
 _LOWER: dict[type, Callable[[Any], Kernel]] = {
