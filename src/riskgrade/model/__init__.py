@@ -8,13 +8,13 @@ from .fixes import Fix
 from .inspection import Campaign, Inspection, Modifier
 from .levels import Level
 from .lifecycle import Lifecycle
-from .pack import BasisDoc, Derived, Pack
+from .pack import BasisDoc, Derived, DerivedGroups, Pack
 from .rules import Rule
 from .scoring import Score, ScoreBand
 from .tables import Band, BandedTable, KeyedTable
 
 __all__ = [
-    "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "Example", "Expectation",
+    "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "DerivedGroups", "Example", "Expectation",
     "FieldSpec", "Fix", "Inspection", "ItemField", "KeyedTable", "Level", "Lifecycle", "LocalText", "Measure",
     "Modifier", "Pack", "Parameter", "Rule", "Score", "ScoreBand",
 ]
