@@ -1,8 +1,8 @@
 """The least severe level any set of an entity's fixes could reach, and the findings that stand in
 the way — so that an unreachable target is recognised without trying every set.
 
-A rule is *free* for an entity when it reads a field that one of the entity's fixes changes; every
-other rule keeps its state whatever is fixed. The best case lets every free rule that only ever
+A rule is *free* for an entity when it reads a field that one of the entity's fixes changes and no
+part of its condition on facts pins it (``stuck``); every other rule keeps its state whatever is fixed. The best case lets every free rule that only ever
 makes the level more severe stop firing, and every free rule that only ever makes it less severe
 fire; the level of that case, computed by the score method and the precedence the engines use
 (``scoring``), is one no set of fixes can beat. When a free rule can push either way, or a fix
@@ -17,8 +17,8 @@ from ..backends.base import PackGrades
 from ..scoring.combine import band_levels, final_levels
 from ..scoring.methods import implementation
 from .direction import BENEFICIAL, HARMFUL, MIXED
-from .prepare import Prepared
-from .relevance import any_of
+from .prepare import Prepared, any_of
+from .stuck import Stuck
 
 HITS_ONLY = ("sum", "deduct", "max", "product")  # score methods that read nothing but the fired rules
 
@@ -27,19 +27,22 @@ def _no_column(*_: object) -> None:
     raise AssertionError("a score method of HITS_ONLY read an expression")
 
 
-def free_rules(prep: Prepared, candidates: np.ndarray) -> np.ndarray:
-    """bool (rows, rules): the rule reads a field that one of the row's candidate fixes sets."""
+def free_rules(prep: Prepared, candidates: np.ndarray, stuck: Stuck) -> tuple[np.ndarray, np.ndarray]:
+    """bool (rows, rules): the rule reads a field one of the row's candidate fixes sets, and those fixes
+    can move it (not ``stuck``); and bool (rows, fields): the fields the candidates set."""
     fields = np.zeros((candidates.shape[0], len(prep.field_index)), dtype=bool)
     for k in range(candidates.shape[1]):
         fields[:, prep.fix_field[k]] |= candidates[:, k]
-    return any_of(fields, prep.reads.T), fields
+    off, on = stuck.masks(fields)
+    return any_of(fields, prep.reads.T) & ~(off | on), fields
 
 
-def best_levels(prep: Prepared, grades: PackGrades, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def best_levels(prep: Prepared, grades: PackGrades, candidates: np.ndarray,
+                stuck: Stuck) -> tuple[np.ndarray, np.ndarray]:
     """(rows,) the least severe level index any set of the candidate fixes could reach (the last level
     where nothing can be claimed), and bool (rows, rules) the free rules."""
     program = prep.program
-    free, fields = free_rules(prep, candidates)
+    free, fields = free_rules(prep, candidates, stuck)
     harmful = free & (prep.direction == HARMFUL)[None, :]
     helpful = free & (prep.direction == BENEFICIAL)[None, :]
     relaxed = (grades.hits & ~harmful) | helpful

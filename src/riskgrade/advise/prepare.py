@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compiler.program import CompiledFix, Program
-from .direction import HARMFUL, MIXED, directions
+from .direction import HARMFUL, directions
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Prepared:
     reads: np.ndarray  # bool (rules, fields): the rule's condition reads the field (directly or derived)
     score_reads: np.ndarray  # bool (fields,): the score's expressions read the field
     direction: np.ndarray  # int8 (rules,): HARMFUL, BENEFICIAL, MIXED
-    seeds: np.ndarray  # bool (fields,): read by a rule that may help when it fires, or by the score
+    helping: np.ndarray  # bool (rules,): firing may make the level less severe (not HARMFUL)
     fixes: tuple[CompiledFix, ...]
     fix_field: np.ndarray  # int64 (fixes,): column of the field each fix sets
     cost: np.ndarray  # float64 (fixes,)
@@ -47,14 +47,14 @@ def _prepare(program: Program) -> Prepared:
         if cexpr is not None:
             score_reads[[index[f] for f in cexpr.fields if f in index]] = True
     direction = directions(program)
-    seeds = score_reads | reads[direction != HARMFUL].any(axis=0)
     fix_field = np.array([index[f.field] for f in program.fixes], dtype=np.int64)
     fixable = np.zeros(len(index), dtype=bool)
     fixable[fix_field] = True
-    return Prepared(program, index, reads, score_reads, direction, seeds, program.fixes, fix_field,
+    return Prepared(program, index, reads, score_reads, direction, direction != HARMFUL, program.fixes, fix_field,
                     np.array([f.cost for f in program.fixes], dtype=np.float64),
                     np.array([f.days for f in program.fixes], dtype=np.float64), fixable)
 
 
-def has_mixed(prep: Prepared) -> bool:
-    return bool((prep.direction == MIXED).any())
+def any_of(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Boolean matrix product: out[i, j] = any(a[i, :] & b[:, j])."""
+    return (a.astype(np.float32) @ b.astype(np.float32)) > 0

@@ -5,7 +5,8 @@ from the fields read by the rules that fired, the rules that may be undecided (t
 field), the rules that may help when they fire (a ``lower``, points that lower the level) and the
 score's expressions; keep those a fix changes for this entity; then add, until nothing changes, the
 fixable fields of every rule that reads a field already kept (fixing one field may make such a rule
-fire, and fixing its other fields may be what stops it).
+fire, and fixing its other fields may be what stops it). Rules that no fix of the entity can move
+(``stuck``: a conjunct on facts that is false, a disjunct on facts that is true) are left out.
 
 Leaving out the others loses nothing: a rule that reads none of the kept fields is, under any set
 of kept fixes, as it was — decided and not firing, and firing it could only make the level more
@@ -22,27 +23,25 @@ import numpy as np
 from ..backends.base import PackGrades
 from ..backends.batch import field_missing
 from ..table import Table
-from .prepare import Prepared
+from .prepare import Prepared, any_of
+from .stuck import Stuck
 from .variants import applicable
 
 
-def any_of(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Boolean matrix product: out[i, j] = any(a[i, :] & b[:, j])."""
-    return (a.astype(np.float32) @ b.astype(np.float32)) > 0
-
-
-def candidates(prep: Prepared, table: Table, grades: PackGrades, as_of: dt.date) -> np.ndarray:
+def candidates(prep: Prepared, table: Table, grades: PackGrades, as_of: dt.date, stuck: Stuck) -> np.ndarray:
     """bool (rows, fixes): the fixes that apply to the row, change something, and whose field can
-    matter for it."""
+    matter for it. Rules that no fix can move (``stuck``) neither start nor carry the search."""
     effective = applicable(prep, table, as_of)  # (n, fixes)
     onehot = np.zeros((len(prep.fixes), len(prep.field_index)), dtype=bool)
     onehot[np.arange(len(prep.fixes)), prep.fix_field] = True
     can_fix = any_of(effective, onehot)  # (n, fields)
+    off, on = stuck.masks(can_fix)
+    movable = ~(off | on)
     missing = field_missing(prep.program, table).T  # (n, fields)
-    open_rules = grades.hits | any_of(missing, prep.reads.T)  # fired, or may be undecided
-    kept = (any_of(open_rules, prep.reads) | prep.seeds[None, :]) & can_fix
+    open_rules = (grades.hits | any_of(missing, prep.reads.T) | prep.helping[None, :]) & movable
+    kept = (any_of(open_rules, prep.reads) | prep.score_reads[None, :]) & can_fix
     while True:
-        grown = kept | (any_of(any_of(kept, prep.reads.T), prep.reads) & can_fix)
+        grown = kept | (any_of(any_of(kept, prep.reads.T) & movable, prep.reads) & can_fix)
         if (grown == kept).all():
             break
         kept = grown

@@ -26,6 +26,7 @@ from .bound import best_levels
 from .order import SMALL, LazyOrder, small_orders
 from .prepare import Prepared
 from .relevance import candidates
+from .stuck import Stuck
 from .variants import variant_table
 
 FIRST_ROUND = 16
@@ -163,8 +164,9 @@ def search(prep: Prepared, table: Table, grades: PackGrades, target: np.ndarray,
            params: Mapping[str, Any] | None = None, max_sets: int = MAX_SETS) -> Outcome:
     """For every row of ``table`` (already graded: ``grades``) the cheapest fixes to ``target``
     (level index per row), or to the best level reachable when the target is not."""
-    cand = candidates(prep, table, grades, as_of)
-    bound, free = best_levels(prep, grades, cand)
+    pinned = Stuck(prep, table, grades, as_of, params)
+    cand = candidates(prep, table, grades, as_of, pinned)
+    bound, free = best_levels(prep, grades, cand, pinned)
     level = grades.level
     goal = np.minimum(target, bound)
     searching = np.flatnonzero((level >= 0) & (goal > level) & cand.any(axis=1))
