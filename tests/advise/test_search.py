@@ -173,7 +173,11 @@ def _brute_force(program, entity, goal):
     return best
 
 
-def test_an_entity_with_many_fixes_is_walked_lazily_and_still_exactly():
+@pytest.mark.parametrize("listed_up_to", [12, 4])  # 4: the sets drawn one by one from a heap
+def test_an_entity_with_many_fixes_is_walked_exactly_whether_its_sets_are_listed_or_drawn(monkeypatch, listed_up_to):
+    from riskgrade.advise import search as walk
+
+    monkeypatch.setattr(walk, "SMALL", listed_up_to)
     names = [f"f{i}" for i in range(10)]
     costs = [7, 3, 5, 2, 11, 4, 6, 1, 9, 8]
     fields = "\n".join(f"  {n}: {{type: boolean, fix: {fix('false', c, i % 3)}}}"

@@ -20,7 +20,8 @@ from itertools import combinations
 
 import numpy as np
 
-SMALL = 8  # up to 2^8 - 1 sets per entity listed at once
+SMALL = 12  # up to 2^12 - 1 sets per candidate set listed at once
+BLOCK = 1 << 21  # sets listed per numpy call (patterns × sets), to keep memory bounded
 
 
 def _keys(cost: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -32,6 +33,15 @@ def small_orders(cost: np.ndarray, days: np.ndarray, field: np.ndarray) -> tuple
     """For r entities with k options each ((r, k) arrays): the non-empty sets as bit masks over the k
     options, (r, 2^k - 1) in preference order, and how many of them are valid (the rest, sets with two
     fixes of one field, are moved to the end)."""
+    r, k = cost.shape
+    step = max(1, BLOCK >> k)
+    if r > step:
+        parts = [_small_orders(cost[i:i + step], days[i:i + step], field[i:i + step]) for i in range(0, r, step)]
+        return np.concatenate([m for m, _ in parts]), np.concatenate([v for _, v in parts])
+    return _small_orders(cost, days, field)
+
+
+def _small_orders(cost: np.ndarray, days: np.ndarray, field: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r, k = cost.shape
     masks = np.arange(1, 1 << k, dtype=np.int64)
     bits = ((masks[:, None] >> np.arange(k)) & 1).astype(np.float64)  # (2^k - 1, k)
