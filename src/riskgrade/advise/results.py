@@ -168,6 +168,8 @@ class Advice:
         out["blocked_by"] = [{**zh, "text": {"zh": zh["text"], "en": en["text"]}}
                              for zh, en in zip(both["zh"]["blocked_by"], both["en"]["blocked_by"])]
         out["summary"] = {"zh": both["zh"]["summary"], "en": both["en"]["summary"]}
+        out["labels"] = {level: {"zh": self.label(level, "zh"), "en": self.label(level, "en")}
+                         for level in (self.level, self.target_level, self.reaches_level)}
         return out
 
     def to_record(self, lang: str = "zh") -> dict[str, Any]:

@@ -22,10 +22,11 @@ _WORDS = {
         "veto_step": "{rule} sets at least {level}", "after_vetoes": "most severe veto → {level}",
         "raise_step": "{rule} raises by {by}", "lower_step": "{rule} lowers by {by}",
         "shift_step": "net {net:+d} → {level} (clamped, never below a veto)", "final": "final level {level}",
-        "advice": "Rectification to reach {target}", "advice_none": "already at or below {target}: nothing to fix",
+        "advice": "Rectification to reach {target}", "advice_none": "already {target} or less severe: nothing to fix",
         "fix_line": "{action}: {field} → {to}", "out_of_reach": "{target} cannot be reached by rectification:",
         "advice_total": "total {cost} yuan, {days} days; afterwards {level}", "on_the_spot": "on the spot",
-        "by": "by", "search_limit": "the search stopped at its limit: the best plan found is shown",
+        "by": "by {who}", "cost": "{cost} yuan, {days} days", "notes": " ({notes})", "sep": "; ",
+        "search_limit": "the search stopped at its limit: the best plan found is shown",
     },
     "zh": {
         "title": "{entity} 按规则包 {pack} {version}（sha256 {sha}）于 {as_of} 的评级",
@@ -43,10 +44,11 @@ _WORDS = {
         "veto_step": "{rule} 一票否决，至少为 {level}", "after_vetoes": "取最严重的否决等级 → {level}",
         "raise_step": "{rule} 升 {by} 级", "lower_step": "{rule} 降 {by} 级",
         "shift_step": "净调整 {net:+d} → {level}（不超出等级范围，不低于否决等级）", "final": "最终等级 {level}",
-        "advice": "整改建议（目标：{target}）", "advice_none": "已达到 {target} 或更低，无需整改",
-        "fix_line": "{action}：{field} → {to}", "out_of_reach": "无法通过整改达到 {target}：",
-        "advice_total": "合计 {cost} 元，{days} 天；整改后为 {level}", "on_the_spot": "现场整改",
-        "by": "实施", "search_limit": "搜索达到上限：给出的是已找到的最优方案",
+        "advice": "整改建议（目标：{target}）", "advice_none": "已为{target}或更低，无需整改",
+        "fix_line": "{action}：{field} → {to}", "out_of_reach": "无法通过整改达到{target}：",
+        "advice_total": "合计 {cost} 元，{days} 天；整改后为{level}", "on_the_spot": "现场整改",
+        "by": "由{who}实施", "cost": "{cost} 元，{days} 天", "notes": "（{notes}）", "sep": "，",
+        "search_limit": "搜索达到上限：给出的是已找到的最优方案",
     },
 }
 
@@ -96,21 +98,24 @@ def render_text(expl: dict[str, Any], lang: str = "en") -> str:
 
 def _advice(advice: dict[str, Any], w: dict[str, str], lang: str, labels: dict[str, Any]) -> list[str]:
     """The advice section: the fixes of the cheapest plan, or why the target is out of reach."""
-    out = [f"{w['advice'].format(target=advice['target_level'])}:"]
+    names = {level: _pick(text, lang) or level for level, text in advice.get("labels", {}).items()}
+    target, reached = names.get(advice["target_level"], advice["target_level"]), names.get(
+        advice["reaches_level"], advice["reaches_level"])
+    out = [f"{w['advice'].format(target=target)}:"]
     if advice["reachable"] and not advice["fixes"]:
-        return out + [f"  {w['advice_none'].format(target=advice['target_level'])}"]
+        return out + [f"  {w['advice_none'].format(target=target)}"]
     if not advice["reachable"]:
-        out.append(f"  {w['out_of_reach'].format(target=advice['target_level'])}")
+        out.append(f"  {w['out_of_reach'].format(target=target)}")
         out += [f"    - {_pick(b['text'], lang)}" for b in advice["blocked_by"]]
     for f in advice["fixes"]:
         notes = ([w["on_the_spot"]] if f["on_the_spot"] else []) + (
-            [f"{w['by']} {_pick(f['by'], lang)}"] if f["by"] else [])
-        notes.append(f"{f['cost']:g} {'元' if lang == 'zh' else 'yuan'}, {f['days']:g} {'天' if lang == 'zh' else 'days'}")
+            [w["by"].format(who=_pick(f["by"], lang))] if f["by"] else [])
+        notes.append(w["cost"].format(cost=f"{f['cost']:g}", days=f"{f['days']:g}"))
         line = w["fix_line"].format(action=_pick(f["action"], lang), field=_label(f["field"], labels, lang), to=f["to"])
-        out.append(f"  - {line} ({'; '.join(notes)})")
+        out.append(f"  - {line}{w['notes'].format(notes=w['sep'].join(notes))}")
     if advice["fixes"]:
         out.append("  " + w["advice_total"].format(cost=f"{advice['total_cost']:g}", days=f"{advice['total_days']:g}",
-                                                   level=advice["reaches_level"]))
+                                                   level=reached))
     if not advice.get("exact", True):
         out.append(f"  {w['search_limit']}")
     return out
