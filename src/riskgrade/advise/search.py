@@ -1,11 +1,12 @@
 """The search: for every entity of a chunk, the cheapest set of its fixes that makes it grade at its
 goal or better, found by grading candidate sets with the batch engine — never by predicting grades.
 
-Entities walk their sets together: those with a few candidate fixes all at once, whole-array
-(the sets of each distinct candidate set listed once, ``order.small_orders``), those with many in
-groups that share one candidate set and draw its sets from one heap (``order.LazyOrder``). In rounds, every entity still searching hands over its next sets (16 in the first
-round, four times as many in each next one); all of them, across groups, become the rows of one
-table of fixed variants (``variants``) graded in one call. An entity stops at its first set that
+Entities walk their sets together: those with a few candidate fixes all at once, whole-array (the
+sets of each distinct candidate set listed once, ``order.small_orders``), those with many in groups
+that share one candidate set and draw its sets from one heap (``order.LazyOrder``). In rounds, every
+entity still searching hands over its next sets (16 in the first round, four times as many in each
+next one); all of them, across groups, become the rows of one table of fixed variants
+(``variants``) graded in one call. An entity stops at its first set that
 reaches its goal: every set before it in the order was graded and fell short, so it is the cheapest.
 The goal is the target, or — when the bound says the target is out of reach — the best level the
 bound allows; a search that runs out of sets keeps the cheapest set that reached the best level seen.
