@@ -20,7 +20,7 @@ from .tables import VALUE_TYPES, CompiledTable
 RESERVED_OUTPUTS = {
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
     "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "data_gaps",
-    "inspection_modifiers", "as_of",
+    "inspection_modifiers", "as_of", "inspection_overdue_days",
 }
 
 
