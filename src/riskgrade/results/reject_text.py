@@ -98,7 +98,7 @@ class ChineseRejects:
         value, how = groups.get(spec.group(1), ""), spec.group(2)
         if how == "values":  # the field's values by their Chinese names (any of them is accepted)
             names = self.values.get(field)
-            return "、".join(names[:20]) + ("…" if len(names) > 20 else "") if names else value
+            return "；".join(names[:20]) + ("…" if len(names) > 20 else "") if names else value
         if how == "label":
             return f"“{self.field(value)}”"
         if how == "labels":

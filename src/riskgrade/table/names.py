@@ -65,7 +65,7 @@ def closest(key: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.7
         if len(shorter) >= 2 and not shorter.isascii() and shorter in longer:
             scored[c] = max(scored[c], 0.8)
         common = len(_common_prefix(key, c))
-        if common >= 4 and 2 * common >= len(shorter):  # exit_count ~ exits
+        if common >= 4 and common >= 0.8 * len(shorter):  # exit_count ~ exits
             scored[c] = max(scored[c], 0.75)
     ranked = sorted((c for c, s in scored.items() if s >= cutoff), key=lambda c: (-scored[c], c))
     return ranked[:n]
