@@ -42,8 +42,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--map", metavar="MAPPING.yaml",
                    help="what the input calls the packs' columns and values (see riskgrade map)")
     p.add_argument("--strict", action="store_true",
-                   help="exit 1 without writing anything when a column is unknown or a field the packs need "
-                        "is absent")
+                   help="grade nothing on missing information: exit 1 without writing anything when a column "
+                        "is unknown or a field a rule needs is absent, and reject a row a pack cannot tell it "
+                        "applies to (RG406) instead of grading it undecided")
     p.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the column report, messages, rejects, and of csv/xlsx headers and levels "
                         "(default: en; jsonl and parquet keep the ids)")

@@ -23,9 +23,9 @@ from ..backends import batch
 from ..backends.base import PackGrades
 from ..compiler.program import CompiledField, Program
 from ..errors import OptionError
-from ..results.rejects import RowReject, merge_problems
 from ..resolve import ENTITY_ID, ColumnReport, Resolver
-from ..results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
+from ..results.rejects import RowReject, merge_problems
+from ..results.tables import LONG_SCHEMA, derived_type, interleave, long_table, wide_table
 from ..table import RawChunk, Table
 from ..table.convert import RowErrors, convert_column
 from ..table.ids import SeenIds
@@ -109,11 +109,17 @@ class Grader:
             all_grades.append(grades)
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
+            if self.options.strict and grades.undecided is not None:
+                for i in np.flatnonzero(grades.undecided):
+                    reasons.setdefault(int(i), []).append((program.pack_id, _undecided_reason(grades, int(i))))
         for i, errs in errors.items():
             bad = {f for f, _, _ in errs}
             # a value that could not be read is not also "missing": report it once
             kept_reasons = [x for x in reasons.get(i, []) if not (x[1][3] == "RG402" and x[1][0] in bad)]
-            reasons[i] = [(pack, (f, v, r, "RG400")) for f, v, r in errs for pack in self._declared_by[f]] \
+            # a column several packs declare is converted once per pack: each unreadable cell once,
+            # with every pack that declares the field
+            once = {(f, repr(v), r): (f, v, r) for f, v, r in errs}.values()
+            reasons[i] = [(pack, (f, v, r, "RG400")) for f, v, r in once for pack in self._declared_by[f]] \
                 + kept_reasons
         keep = np.ones(n, dtype=bool)
         keep[list(reasons)] = False
@@ -182,6 +188,14 @@ class Grader:
         counts.graded += result.wide.num_rows
         counts.rejected += chunk.table.num_rows - result.wide.num_rows
         return result
+
+
+def _undecided_reason(grades: PackGrades, i: int) -> tuple[str, Any, str, str]:
+    program = grades.program
+    missing = [name for name, gap in zip(program.gap_names, grades.gaps[i]) if gap]
+    return (missing[0] if missing else "applies_when", None,
+            f"cannot tell whether pack {program.pack_id} applies: {', '.join(missing) or 'data'} missing "
+            "(strict grading)", "RG406")
 
 
 def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:
@@ -254,5 +268,5 @@ def _long_schema(programs: Sequence[Program], names: dict[str, dict[str, str]]) 
             column = names[p.pack_id][name]
             if column not in seen:
                 seen.add(column)
-                fields.append(pa.field(column, VALUE_TYPES[cexpr.node.type.kind]))
+                fields.append(pa.field(column, derived_type(cexpr.node)))
     return pa.schema(fields)

@@ -38,8 +38,12 @@ class GradeOptions(BaseModel):
     - reading: ``chunk_rows`` per chunk, the text ``encoding`` (default: detected), the xlsx ``sheet``
       (default: the first), the ``id_column`` (default: ``entity_id`` or ``id``);
     - resolving: ``mapping``, what the registry calls the packs' columns and values (a YAML file's
-      path, a dict of the same shape, or a ``RegistryMapping``); ``strict``, refuse to grade when the
-      column report finds unknown columns or fields the packs need (``ColumnsError``);
+      path, a dict of the same shape, or a ``RegistryMapping``);
+    - ``strict``: grade nothing on information the packs lack. An input whose columns do not serve the
+      packs (unknown columns, absent fields a rule needs: the column report's problems) is refused
+      before anything is written (``ColumnsError``), and a row a pack cannot tell it applies to (the
+      data deciding ``applies_when`` is missing, code RG406) is rejected instead of being graded
+      undecided (``applies`` null, the fields in data_gaps);
     - results: ``keep``, input columns carried into every record besides those of
       ``keep_if_present`` the input has (default: name, address, city, county, station, grid; absent
       kept columns come out empty); ``explain``, an ``explanation`` column (JSON text) on every record;

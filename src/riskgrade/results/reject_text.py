@@ -17,7 +17,7 @@ from ..model.common import LocalText
 
 TITLES_ZH = {
     "RG400": "无法使用的值", "RG401": "规则所需数据缺失", "RG402": "必填字段缺失", "RG403": "无法计算得分",
-    "RG404": "无法读取的行", "RG405": "单位编号重复",
+    "RG404": "无法读取的行", "RG405": "单位编号重复", "RG406": "无法判定是否适用",
 }
 
 _HINTS = {
@@ -54,6 +54,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), z) for p, z in [
     (r"^row has a value in column (?P<c>\S+), which has no header; .*$",
      "该行在没有表头的 {c} 列有值：请为该列加上表头，或清空该单元格"),
     (r"^duplicate entity id: first seen at row (?P<n>\d+); .*$", "单位编号重复：第 {n} 行已出现；每个对象只能出现一次"),
+    (r"^cannot tell whether pack (?P<p>\S+) applies: (?P<f>.*) missing \(strict grading\)$",
+     "无法判定规则包 {p} 是否适用：缺少 {f:labels}（严格评级）"),
 ]]
 _UNQUOTED_SEP = re.compile(r"^a value probably contains an unquoted (?P<s>.*); put that value in double quotes, "
                            r"or remove the extra separators$")
