@@ -35,6 +35,10 @@ def render_zh(expl: dict[str, Any]) -> str:
         out += [f"  - {z.field(r['field'])}：{words.reason(r['reason'], r.get('code', ''), r['field'])}"
                 for r in expl["rejected"]]
         return "\n".join(out) + "\n"
+    if expl["applies"] is None:  # what applies_when reads is missing: neither graded nor left out
+        gaps = "；".join(f"{z.field(f)}（{f}）" if z.field(f) != f else f for f in expl["data_gaps"]) or "-"
+        out.append(f"无法判定本规则包是否适用，缺少：{gaps}。")
+        return "\n".join(out) + "\n"
     if not expl["applies"]:
         out.append("本规则包不适用于该对象。")
         return "\n".join(out) + "\n"
