@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 # the pack each example registry is for: its fields' labels become the headers
 REGISTRIES = {"venues": "fire_safety", "chemicals": "hazardous_chemicals", "small_venues": "nine_small_venues",
-              "vehicles": "road_transport"}
+              "vehicles": "road_transport", "outlets": "dangerous_goods_outlets"}
 # what this bureau's system calls the id and jurisdiction columns (the first five are no built-in name,
 # so the mapping file gives them; 单位名称 and 单位地址 are built-in)
 BUREAU_HEADERS = {"entity_id": "档案编号", "city": "所在城市", "county": "行政区划", "station": "主管派出所",

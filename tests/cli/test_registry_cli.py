@@ -177,3 +177,12 @@ def test_overdue_days_are_in_the_output_and_zero_when_not_due(fire_safety):
     assert got["never"] == (dt.date(2026, 11, 1), 0)  # never inspected: due on the grading date
     one = riskgrade.grade(rows[0], pack, as_of=dt.date(2026, 11, 1)).packs[0]
     assert (one.next_inspection, one.inspection_overdue_days) == got["late"]
+
+
+def test_a_chinese_results_file_is_for_people_and_plan_says_so(fire_safety, tmp_path):
+    result = riskgrade.grade_table(VENUES, fire_safety, as_of=dt.date(2026, 11, 1))
+    result.write(tmp_path / "zh.csv", lang="zh")
+    with pytest.raises(riskgrade.InputError, match="--lang zh"):
+        riskgrade.load_graded(tmp_path / "zh.csv")
+    result.write(tmp_path / "ids.csv")
+    assert len(riskgrade.load_graded(tmp_path / "ids.csv")) == result.counts.graded

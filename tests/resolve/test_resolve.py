@@ -137,3 +137,14 @@ def test_a_mapping_file_that_is_not_a_mapping_is_refused_where_it_is_wrong(tmp_p
     with pytest.raises(MappingError) as err:
         riskgrade.GradeOptions(as_of=AS_OF, mapping=path)
     assert [str(loc).split(" ")[0] for loc, _ in err.value.problems] == [f"{path}:4:7", f"{path}:5:1"]
+
+
+def test_no_two_fields_of_the_shipped_packs_share_a_name():
+    """A header that names two different fields (a label of one, the alias of another) could be
+    either: the shipped packs must not have one (within one pack the compiler refuses it, RG314)."""
+    from pathlib import Path
+
+    names = Resolver(riskgrade.load_packs(Path(__file__).resolve().parents[2] / "rules")).names
+    shared = {key: sorted({e.target for e in entries}) for key, entries in names.by_key.items()
+              if len({e.target for e in entries}) > 1}
+    assert shared == {}
