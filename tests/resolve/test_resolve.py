@@ -148,3 +148,16 @@ def test_no_two_fields_of_the_shipped_packs_share_a_name():
     shared = {key: sorted({e.target for e in entries}) for key, entries in names.by_key.items()
               if len({e.target for e in entries}) > 1}
     assert shared == {}
+
+
+def test_a_column_a_later_chunk_brings_is_reported_too(pack, tmp_path):
+    path = tmp_path / "later.jsonl"
+    row = '"kind": "shop", "exits": 2, "underground": false, "building_area_m2": 50'
+    path.write_text(f'{{"entity_id": "A", {row}}}\n{{"entity_id": "B", {row}, "exit_width": 1}}\n', encoding="utf-8")
+    reports = []
+    riskgrade.grade_file(path, pack, tmp_path / "out.jsonl", as_of=AS_OF, chunk_rows=1, on_report=reports.append)
+    assert [r.source for r in reports] == [str(path), f"{path}, from row 2"]
+    assert reports[1].problems() == ["exit_width: not a field of any pack — did you mean exits (Exits)?"]
+    with pytest.raises(ColumnsError, match="exit_width"):
+        riskgrade.grade_file(path, pack, tmp_path / "strict.jsonl", as_of=AS_OF, chunk_rows=1, strict=True)
+    assert not (tmp_path / "strict.jsonl").exists()

@@ -206,10 +206,16 @@ def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
 def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
             on_report: OnReport | None = None) -> Any:
     first = True
+    seen: set[str] = set()
     for chunk in grader.grade_chunks(src, counts):
         if first:  # before anything of this source is written: report, and refuse when strict
             _reported(grader.report(src.name, chunk.headers, chunk.applies), grader.options, on_report)
             first = False
+        elif set(chunk.headers) - seen:  # JSON Lines and dicts may bring new keys in a later chunk
+            late = tuple(h for h in chunk.headers if h not in seen)
+            where = f"{src.name}, from row {int(chunk.rows[0]) if len(chunk.rows) else '?'}"
+            _reported(grader.resolver.report(where, late, packs=False), grader.options, on_report)
+        seen.update(chunk.headers)
         if isinstance(src, ExplainingSource):
             chunk = replace(chunk, long=src.explained(chunk.long, chunk.rows))
         yield chunk

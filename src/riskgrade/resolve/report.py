@@ -98,7 +98,8 @@ class ColumnReport:
             lines.append("  " + t["keep_missing"].format(name=name))
         for header in self.unused_mapping:
             lines.append("  " + t["mapping_unused"].format(header=header))
-        lines += _absent_lines(self.packs, lang, t)
+        if self.packs:
+            lines += _absent_lines(self.packs, lang, t)
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:

@@ -65,11 +65,13 @@ class Resolver:
         return RawChunk(table, chunk.row_numbers)
 
     def report(self, source: str, headers: Sequence[str],
-               applies: dict[str, tuple[int, int]] | None = None) -> ColumnReport:
+               applies: dict[str, tuple[int, int]] | None = None, *, packs: bool = True) -> ColumnReport:
         """The column report of a source with these headers (``applies``: per pack, rows of the first
-        chunk it applies to and rows graded, when known)."""
-        mapped = list(self.mapping.mapping.columns) if self.mapping else []
-        return build_report(source, self.plan(headers), self.names, self.programs, applies, mapped)
+        chunk it applies to and rows graded, when known; ``packs=False``: the columns alone, for
+        columns a source brings after its first chunk)."""
+        mapped = list(self.mapping.mapping.columns) if self.mapping and packs else []
+        return build_report(source, self.plan(headers), self.names, self.programs if packs else (), applies,
+                            mapped)
 
     # --- values --------------------------------------------------------------------------------
 
