@@ -9,6 +9,7 @@ rule or the inspection interval reads (fields with a default are filled, not mis
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,10 +223,28 @@ def _used_lines(used: list[ColumnMatch], fields: frozenset[str], labels: dict[st
     order = ["id", "label_zh", "label_en", "alias", "mapping", "builtin", "carried"]
     lines = []
     for how in sorted(groups, key=order.index):
-        shown = t["sep"].join(_as(m, how, labels, lang, t) for m in groups[how])
-        lines.append(f"  {t[how]}（{len(groups[how])}）：{shown}" if lang == "zh"
-                     else f"  {t[how]} ({len(groups[how])}): {shown}")
+        head = f"  {t[how]}（{len(groups[how])}）：" if lang == "zh" else f"  {t[how]} ({len(groups[how])}): "
+        lines += _wrapped(head, [_as(m, how, labels, lang, t) for m in groups[how]], t["sep"])
     return lines
+
+
+def _wrapped(head: str, items: list[str], sep: str, width: int = 100) -> list[str]:
+    """``head`` and the items joined by ``sep``, in lines of at most ``width`` terminal columns (a
+    Chinese character takes two), continued under the first item."""
+    indent = "    "
+    lines, line = [], head
+    for i, item in enumerate(items):
+        piece = item + (sep if i < len(items) - 1 else "")
+        if line.strip() and line != head and _columns(line + piece) > width:
+            lines.append(line.rstrip())
+            line = indent
+        line += piece
+    lines.append(line.rstrip())
+    return lines
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _as(m: ColumnMatch, how: str, labels: dict[str, LocalText | None], lang: str, t: dict[str, str]) -> str:
