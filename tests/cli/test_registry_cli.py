@@ -186,3 +186,24 @@ def test_a_chinese_results_file_is_for_people_and_plan_says_so(fire_safety, tmp_
         riskgrade.load_graded(tmp_path / "zh.csv")
     result.write(tmp_path / "ids.csv")
     assert len(riskgrade.load_graded(tmp_path / "ids.csv")) == result.counts.graded
+
+
+def test_the_readme_plan_recipe_plans_and_the_ledger_shows_the_overdue_days(tmp_path, capsys):
+    """--keep adds to the carried columns, so the graded file keeps its stations and the plan places
+    visits (the recipe once planned nothing); the ledger's 逾期天数 are the results' overdue days."""
+    graded, ledger = tmp_path / "graded.jsonl", tmp_path / "ledger.xlsx"
+    assert main(["grade", str(VENUES), "--rules", RULES, "--as-of", AS_OF, "-o", str(graded),
+                 "--keep", "open_hazards", "--quiet"]) == 1
+    capsys.readouterr()
+    main(["plan", str(graded), "--rules", RULES, "--from", "2026-11-02", "--to", "2026-11-30",
+          "--capacity", str(ROOT / "examples" / "capacity.csv"), "-o", str(ledger)])
+    planned = int(capsys.readouterr().err.split(" planned")[0].rsplit("= ", 1)[1])
+    assert planned > 100
+    records = [json.loads(line) for line in graded.read_text(encoding="utf-8").splitlines()]
+    overdue = {r["entity_id"]: r["inspection_overdue_days"] for r in records if r["pack"] == "fire_safety"}
+    riskgrade.write_ledger(tmp_path / "plain.xlsx", graded, riskgrade.load_packs(RULES))
+    sheet = load_workbook(tmp_path / "plain.xlsx")["消防安全风险分级（起步版）"]
+    header = [c.value for c in sheet[1]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    shown = {r[header.index("单位编号")]: r[header.index("逾期天数")] for r in rows}
+    assert shown == {k: v for k, v in overdue.items() if k in shown} and len(shown) > 200
