@@ -19,7 +19,7 @@ from ..table.names import closest, name_key
 from .builtin import BUILTIN_NAMES, ENTITY_ID
 
 # How a header was matched, strongest first; when two columns give one field the stronger is used.
-HOW = ("mapping", "id_column", "id", "label_zh", "label_en", "alias", "builtin", "keep")
+HOW = ("mapping", "id_column", "id", "label_zh", "label_en", "alias", "builtin")
 _RANK = {how: i for i, how in enumerate(HOW)}
 
 
@@ -41,7 +41,8 @@ class Target:
 class ColumnMatch:
     """One input column and what became of it.
 
-    ``how`` is one of ``HOW`` for a column used (``target`` set), else ``unknown``, ``ignored``
+    ``how`` is one of ``HOW`` for a column used (``target`` set; a ``--keep`` column is matched by its
+    name like an id), else ``unknown``, ``ignored``
     (the mapping says so), ``duplicate`` (another column gives the same ``target``, named in
     ``other``) or ``ambiguous`` (``candidates`` could each be meant).
     """
@@ -132,7 +133,7 @@ class Names:
         """What each of ``headers`` is read as (see the module docstring)."""
         matches = [self._match(h) for h in headers]
         matches = _one_column_per_target(matches)
-        matches, missing = self._carry_kept(matches)
+        missing = self._missing_kept(matches)
         if self.id_column and not any(m.used and m.target == ENTITY_ID for m in matches):
             raise OptionError(f"the input has no column '{self.id_column}' for entity ids")
         return ColumnPlan(tuple(matches), tuple(missing))
@@ -163,19 +164,10 @@ class Names:
                     out.append(e.target)
         return tuple(out[:3])
 
-    def _carry_kept(self, matches: list[ColumnMatch]) -> tuple[list[ColumnMatch], list[str]]:
-        """Kept columns a header names as written (an unknown one is carried under its own name)."""
+    def _missing_kept(self, matches: list[ColumnMatch]) -> list[str]:
+        """Kept columns no input column gives (they come out empty; strict refuses them)."""
         used = {m.target for m in matches if m.used}
-        missing = []
-        for name in self.keep:
-            if name in used:
-                continue
-            i = next((i for i, m in enumerate(matches) if m.header == name and not m.used), None)
-            if i is None:
-                missing.append(name)
-            else:
-                matches[i] = ColumnMatch(name, name, "keep")
-        return matches, missing
+        return [name for name in self.keep if name not in used]
 
 
 def _one_column_per_target(matches: list[ColumnMatch]) -> list[ColumnMatch]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..compiler.program import Program
 from ..model.common import LocalText
+from ..table.names import name_key
 from .headers import ColumnMatch, ColumnPlan, Names
 
 
@@ -132,10 +133,7 @@ def build_report(source: str, plan: ColumnPlan, names: Names, programs: Sequence
         absent = tuple(_absent(p, f) for f in p.fields if f.name not in present)
         n_applies, rows = (applies or {}).get(p.pack_id, (None, None))
         packs.append(PackColumns(p.pack_id, p.title, len(p.fields), absent, n_applies, rows))
-    headers = {m.header for m in plan.matches}
-    from ..table.names import name_key
-
-    keys = {name_key(h) for h in headers}
+    keys = {name_key(m.header) for m in plan.matches}
     unused_mapping = tuple(h for h in mapped_headers if name_key(h) not in keys)
     labels = {name: t.label for name, t in names.targets.items()}
     fields = frozenset(name for name, t in names.targets.items() if t.is_field)
@@ -158,7 +156,7 @@ _WORDS = {
         "head": "columns of {source} ({n}):", "sep": ", ", "arrow": " → ",
         "id": "fields by id", "label_zh": "fields by Chinese label", "label_en": "fields by English label",
         "alias": "fields by alias", "mapping": "by the mapping file", "id_column": "entity id (--id-column)",
-        "builtin": "by built-in name", "keep": "carried (--keep)", "carried": "carried into the results",
+        "builtin": "by built-in name", "carried": "carried into the results",
         "ignored": "not used, as the mapping file says ({n}): {names}",
         "unused": "not used ({n}):",
         "unknown": "{header}: not a field of any pack",
@@ -181,7 +179,7 @@ _WORDS = {
         "head": "{source} 的列（{n} 列）：", "sep": "、", "arrow": " → ",
         "id": "按字段编号识别的字段", "label_zh": "按中文名称识别的字段", "label_en": "按英文名称识别的字段",
         "alias": "按别名识别的字段", "mapping": "按映射文件识别", "id_column": "单位编号列（--id-column）",
-        "builtin": "按常用列名识别", "keep": "随结果带出（--keep）", "carried": "随结果带出",
+        "builtin": "按常用列名识别", "carried": "随结果带出",
         "ignored": "映射文件注明不使用（{n} 列）：{names}",
         "unused": "未使用的列（{n} 列）：",
         "unknown": "{header}：不是任何规则包的字段",
@@ -218,7 +216,7 @@ def _used_lines(used: list[ColumnMatch], fields: frozenset[str], labels: dict[st
     lang = "zh" if t["sep"] == "、" else "en"
     groups: dict[str, list[ColumnMatch]] = {}
     for m in used:
-        how = m.how if m.target in fields and m.how not in ("keep", "id_column") else "carried"
+        how = m.how if m.target in fields and m.how != "id_column" else "carried"
         groups.setdefault(how, []).append(m)
     order = ["id", "label_zh", "label_en", "alias", "mapping", "builtin", "carried"]
     lines = []

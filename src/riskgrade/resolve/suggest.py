@@ -22,7 +22,7 @@ from .values import ValueMap
 _HOW = {
     "id": "the field id", "label_zh": "the field's Chinese label", "label_en": "the field's English label",
     "alias": "a name the pack declares", "builtin": "a built-in name of the id and jurisdiction columns",
-    "mapping": "your mapping", "id_column": "--id-column", "keep": "--keep",
+    "mapping": "your mapping", "id_column": "--id-column",
 }
 MAX_VALUES = 50  # unknown values listed per field
 
