@@ -8,11 +8,12 @@
 
 from . import api
 from ._version import __version__
-from .api import (Advice, AdviceResult, EntityResult, GradeOptions, GradeResult, PackResult, RowReject, advise,
-                  advise_file, advise_table, grade, grade_file, grade_table, load_pack, load_packs, loads_pack)
+from .api import (Advice, AdviceResult, ColumnReport, EntityResult, GradeOptions, GradeResult, PackResult,
+                  RegistryMapping, RowReject, advise, advise_file, advise_table, check_columns, grade, grade_file,
+                  grade_table, load_pack, load_packs, loads_pack)
 from .compiler import Program
-from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
-                     RiskgradeError)
+from .errors import (ColumnsError, Diagnostic, EngineError, InputError, Location, MappingError, OptionError,
+                     OutputError, PackError, RiskgradeError)
 from .events import Monitor
 from .grading import Counts
 from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCalendar, control_list,
@@ -23,6 +24,8 @@ __all__ = [
     "Advice",
     "AdviceResult",
     "Capacity",
+    "ColumnReport",
+    "ColumnsError",
     "Counts",
     "Diagnostic",
     "EngineError",
@@ -32,6 +35,7 @@ __all__ = [
     "InputError",
     "InspectionPlan",
     "Location",
+    "MappingError",
     "Monitor",
     "OptionError",
     "OutputError",
@@ -39,6 +43,7 @@ __all__ = [
     "PackResult",
     "PlanCounts",
     "Program",
+    "RegistryMapping",
     "RiskgradeError",
     "RowReject",
     "StationCapacity",
@@ -48,6 +53,7 @@ __all__ = [
     "advise_file",
     "advise_table",
     "api",
+    "check_columns",
     "control_list",
     "grade",
     "grade_file",

@@ -108,7 +108,7 @@ def test_explain_ends_with_the_advice(files, capsys):
     section = text[text.index("整改建议"):]
     assert section.startswith("整改建议（目标：低风险）") and "无法通过整改达到低风险" in section
     assert "规则 accident（发生过事故）：一票否决，至少为较大风险" in section
-    assert "清理疏散通道：疏散通道堵塞 (exits_blocked) → false（现场整改，由经营单位实施，0 元，0 天）" in section
+    assert "清理疏散通道：疏散通道堵塞 (exits_blocked) → 否（现场整改，由经营单位实施，0 元，0 天）" in section
     assert "整改后为较大风险" in section
     assert main(["explain", entity, "--rules", str(files / "venues.yaml"), "--as-of", "2026-11-01",
                  "--format", "json"]) == 0

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .render_advice import advice_lines
+from .render_zh import render_zh
+
 _WORDS = {
     "en": {
         "title": "Grade of {entity} by pack {pack} {version} (sha256 {sha}) as of {as_of}",
@@ -22,11 +25,6 @@ _WORDS = {
         "veto_step": "{rule} sets at least {level}", "after_vetoes": "most severe veto → {level}",
         "raise_step": "{rule} raises by {by}", "lower_step": "{rule} lowers by {by}",
         "shift_step": "net {net:+d} → {level} (clamped, never below a veto)", "final": "final level {level}",
-        "advice": "Rectification to reach {target}", "advice_none": "already {target} or less severe: nothing to fix",
-        "fix_line": "{action}: {field} → {to}", "out_of_reach": "{target} cannot be reached by rectification:",
-        "advice_total": "total {cost} yuan, {days} days; afterwards {level}", "on_the_spot": "on the spot",
-        "by": "by {who}", "cost": "{cost} yuan, {days} days", "notes": " ({notes})", "sep": "; ",
-        "search_limit": "the search stopped at its limit: the best plan found is shown",
     },
     "zh": {
         "title": "{entity} 按规则包 {pack} {version}（sha256 {sha}）于 {as_of} 的评级",
@@ -44,11 +42,6 @@ _WORDS = {
         "veto_step": "{rule} 一票否决，至少为 {level}", "after_vetoes": "取最严重的否决等级 → {level}",
         "raise_step": "{rule} 升 {by} 级", "lower_step": "{rule} 降 {by} 级",
         "shift_step": "净调整 {net:+d} → {level}（不超出等级范围，不低于否决等级）", "final": "最终等级 {level}",
-        "advice": "整改建议（目标：{target}）", "advice_none": "已为{target}或更低，无需整改",
-        "fix_line": "{action}：{field} → {to}", "out_of_reach": "无法通过整改达到{target}：",
-        "advice_total": "合计 {cost} 元，{days} 天；整改后为{level}", "on_the_spot": "现场整改",
-        "by": "由{who}实施", "cost": "{cost} 元，{days} 天", "notes": "（{notes}）", "sep": "，",
-        "search_limit": "搜索达到上限：给出的是已找到的最优方案",
     },
 }
 
@@ -66,7 +59,9 @@ def _value(v: Any) -> str:
 
 
 def render_text(expl: dict[str, Any], lang: str = "en") -> str:
-    """The explanation as indented text in ``lang`` ("zh" or "en")."""
+    """The explanation as indented text in ``lang`` ("zh": fully Chinese, see ``render_zh``; "en")."""
+    if lang == "zh":
+        return render_zh(expl)
     w = _WORDS[lang]
     out = [w["title"].format(entity=expl.get("entity_id") or "-", pack=expl["pack"], version=expl["pack_version"],
                              sha=expl["pack_sha256"][:12], as_of=expl["as_of"])]
@@ -92,33 +87,8 @@ def render_text(expl: dict[str, Any], lang: str = "en") -> str:
     if expl["data_gaps"]:
         out.append(f"{w['gaps']}: {', '.join(expl['data_gaps'])}")
     if expl.get("advice"):
-        out += _advice(expl["advice"], w, lang, labels)
+        out += advice_lines(expl["advice"], lang, labels, expl.get("value_labels") or {})
     return "\n".join(out) + "\n"
-
-
-def _advice(advice: dict[str, Any], w: dict[str, str], lang: str, labels: dict[str, Any]) -> list[str]:
-    """The advice section: the fixes of the cheapest plan, or why the target is out of reach."""
-    names = {level: _pick(text, lang) or level for level, text in advice.get("labels", {}).items()}
-    target, reached = names.get(advice["target_level"], advice["target_level"]), names.get(
-        advice["reaches_level"], advice["reaches_level"])
-    out = [f"{w['advice'].format(target=target)}:"]
-    if advice["reachable"] and not advice["fixes"]:
-        return out + [f"  {w['advice_none'].format(target=target)}"]
-    if not advice["reachable"]:
-        out.append(f"  {w['out_of_reach'].format(target=target)}")
-        out += [f"    - {_pick(b['text'], lang)}" for b in advice["blocked_by"]]
-    for f in advice["fixes"]:
-        notes = ([w["on_the_spot"]] if f["on_the_spot"] else []) + (
-            [w["by"].format(who=_pick(f["by"], lang))] if f["by"] else [])
-        notes.append(w["cost"].format(cost=f"{f['cost']:g}", days=f"{f['days']:g}"))
-        line = w["fix_line"].format(action=_pick(f["action"], lang), field=_label(f["field"], labels, lang), to=f["to"])
-        out.append(f"  - {line}{w['notes'].format(notes=w['sep'].join(notes))}")
-    if advice["fixes"]:
-        out.append("  " + w["advice_total"].format(cost=f"{advice['total_cost']:g}", days=f"{advice['total_days']:g}",
-                                                   level=reached))
-    if not advice.get("exact", True):
-        out.append(f"  {w['search_limit']}")
-    return out
 
 
 def _derived(expl: dict[str, Any], w: dict[str, str]) -> list[str]:
