@@ -73,11 +73,11 @@ def grade_source(source: Any, programs: Sequence[Program], options: GradeOptions
     """Grade a file, DataFrame, Arrow table or list of dicts into one ``GradeResult``; ``on_report``
     sees the column report before the first row is graded (``strict``: ColumnsError instead)."""
     grader = Grader(programs, options)
-    src = _open(source, grader)
+    src = open_source(source, grader)
     counts = Counts()
     longs, wides, rejects = [], [], []
     reports: list[ColumnReport] = []
-    for chunk in _graded(grader, src, counts, _collect(reports, on_report)):
+    for chunk in graded_chunks(grader, src, counts, _collect(reports, on_report)):
         longs.append(chunk.long)
         wides.append(chunk.wide)
         rejects += chunk.rejects
@@ -92,7 +92,7 @@ def column_report(source: Any, programs: Sequence[Program], options: GradeOption
     """The column report of a source, from its header and its first chunk (graded to learn which packs
     apply to its rows); nothing is written."""
     grader = Grader(programs, options)
-    src = _open(source, grader)
+    src = open_source(source, grader)
     first = next(iter(src), None)
     if first is None:
         return grader.report(src.name, tuple(getattr(src, "columns", None) or ()))
@@ -118,8 +118,8 @@ def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str 
     with result_writer(output, options.lang, options.output_encoding) as writer:
         wrote = False
         for one, name in zip(sources, names or [None] * len(sources)):
-            src = _open(one, grader)
-            for chunk in _graded(grader, src, counts, on_report):
+            src = open_source(one, grader)
+            for chunk in graded_chunks(grader, src, counts, on_report):
                 writer.write(*for_people(writer, options.lang, programs, chunk.long, chunk.wide))
                 wrote = True
                 rejects += [replace(r, source=name) for r in chunk.rejects] if name else chunk.rejects
@@ -197,14 +197,17 @@ def resolver_for(programs: Sequence[Program], options: GradeOptions) -> Resolver
     return resolver
 
 
-def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
+def open_source(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
+    """The source opened as the grader's options say (encoding, chunk size, sheet; explanations)."""
     o = grader.options
     src = open_entities(source, encoding=o.encoding, chunk_rows=o.chunk_rows, sheet=o.sheet)
     return ExplainingSource(src, grader.programs, o.as_of, o.params, grader.resolver) if o.explain else src
 
 
-def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
-            on_report: OnReport | None = None) -> Any:
+def graded_chunks(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
+                  on_report: OnReport | None = None) -> Any:
+    """The source's chunks graded, in order, with its column report before the first (``on_report``;
+    with ``strict`` a ColumnsError instead) and the columns a later chunk brings reported too."""
     first = True
     seen: set[str] = set()
     for chunk in grader.grade_chunks(src, counts):
@@ -259,4 +262,5 @@ def _empty(grader: Grader) -> pa.Table:
 
 
 __all__ = ["GradeResult", "GradedChunk", "column_report", "for_people", "grade_entity", "grade_into", "grade_source",
+           "graded_chunks", "open_source",
            "rejects_wording", "result_writer", "resolver_for"]
