@@ -118,27 +118,30 @@ def advise(entity: Mapping[str, Any], packs: Packs, target: str | None = None, o
     """
     result = advise_source([entity], _as_list(packs), GradeOptions.of(options, **settings), target)
     if result.rejects:
-        r = result.rejects[0]
-        raise InputError(f"{r.reason} (value {r.value!r})" if r.value is not None else r.reason, column=r.field,
-                         file=f"pack {r.pack}" if r.pack else "")
+        p = result.rejects[0].problems[0]
+        raise InputError(f"{p.reason} (value {p.value!r})" if p.value is not None else p.reason, column=p.field,
+                         file=f"pack {', '.join(p.packs)}" if p.packs else "")
     return result.advice
 
 
-def advise_table(source: Any, packs: Packs, target: str | None = None, options: GradeOptions | None = None,
-                 **settings: Any) -> AdviceResult:
+def advise_table(source: Any, packs: Packs, target: str | None = None, options: GradeOptions | None = None, *,
+                 on_report: Callable[[ColumnReport], None] | None = None, **settings: Any) -> AdviceResult:
     """Rectification plans for a table (a file path, DataFrame, Arrow table or list of dicts): one
     ``Advice`` per entity and pack that applies, as ``advise`` gives for one entity; rows that cannot be
     graded are in ``rejects``. ``to_arrow(lang)`` gives the records ``riskgrade advise`` writes."""
-    return advise_source(source, _as_list(packs), GradeOptions.of(options, **settings), target)
+    return advise_source(source, _as_list(packs), GradeOptions.of(options, **settings), target, on_report=on_report)
 
 
 def advise_file(source: Any, packs: Packs, output: str | PathLike[str], target: str | None = None,
-                options: GradeOptions | None = None, *, lang: str = "zh",
-                rejects_path: str | PathLike[str] | None = None, **settings: Any) -> tuple[Counts, list[RowReject]]:
+                options: GradeOptions | None = None, *, rejects_path: str | PathLike[str] | None = None,
+                on_report: Callable[[ColumnReport], None] | None = None,
+                **settings: Any) -> tuple[Counts, list[RowReject]]:
     """Rectification plans for every entity of ``source`` streamed into ``output`` (jsonl, csv,
-    parquet, xlsx), written atomically; texts in ``lang`` ("zh" or "en")."""
-    return advise_into(source, _as_list(packs), output, GradeOptions.of(options, **settings), target, lang,
-                       rejects_path=rejects_path)
+    parquet, xlsx), written atomically; memory stays flat. Texts are in the options' ``lang``, and
+    with ``lang="zh"`` csv and xlsx have Chinese headers and levels (jsonl and parquet keep the ids).
+    Returns the counts and the rejected rows (also written to ``rejects_path``)."""
+    return advise_into(source, _as_list(packs), output, GradeOptions.of(options, **settings), target,
+                       rejects_path=rejects_path, on_report=on_report)
 
 
 def _as_list(packs: Packs) -> list[Program]:

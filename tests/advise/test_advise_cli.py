@@ -8,6 +8,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+import riskgrade
 from riskgrade.cli.main import main
 
 PACK = """
@@ -62,9 +63,9 @@ def _advise(files, *extra):
 
 def test_advise_writes_a_record_per_entity_and_reports_the_rejected_row(files, capsys):
     out = files / "advice.jsonl"
-    assert _advise(files, "-o", str(out), "--target", "blue") == 1  # a row was rejected
+    assert _advise(files, "-o", str(out), "--target", "blue", "--lang", "zh") == 1  # a row was rejected
     err = capsys.readouterr().err
-    assert "rejected: row 5 (D): area" in err and "4 rows in = 3 graded + 1 rejected" in err
+    assert "未评级：" in err and "第 5 行" in err and "读入 4 行 = 评级 3 行 + 未评级 1 行" in err
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["entity_id"], r["name"], r["level"], r["reachable"], r["reaches_level"]) for r in records] == [
         ("A", "甲歌厅", "red", False, "yellow"), ("B", "乙商店", "red", False, "orange"), ("C", "丙超市", "blue", True, "blue")]
@@ -94,6 +95,19 @@ def test_advise_writes_every_format_with_english_texts(files, suffix, capsys):
         assert head[:4] == ["entity_id", "name", "station", "pack"] and sheet.max_row == 4
 
 
+def test_chinese_csv_has_chinese_headers_levels_and_sentences_and_the_ledger_reads_it_back(files, capsys):
+    out = files / "整改建议.csv"
+    assert _advise(files, "-o", str(out), "--lang", "zh") == 1
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].replace('"', "").split(",")[:6] == ["单位编号", "单位名称", "管辖派出所", "规则包", "风险等级", "目标等级"]
+    assert "红（重大风险）" in lines[1] and "清理疏散通道（现场整改，经营单位，0 元）" in lines[1]
+    from riskgrade.advise import read_summaries
+
+    program = riskgrade.load_pack(files / "venues.yaml")
+    read = read_summaries(out, [program])
+    assert read[("venues", "A")] == "降至较大风险：清理疏散通道（现场整改，经营单位，0 元）。合计 0 元，0 天。"
+
+
 def test_an_unknown_target_is_a_usage_error(files, capsys):
     assert _advise(files, "-o", str(files / "a.jsonl"), "--target", "green") == 2
     assert "'green' is not a level of pack 'venues' (levels: red, orange, yellow, blue)" in capsys.readouterr().err
@@ -121,7 +135,7 @@ def test_explain_ends_with_the_advice(files, capsys):
 
 def test_the_ledger_gets_the_advice_column_from_a_file_or_worked_out(files, capsys):
     advice = files / "advice.jsonl"
-    _advise(files, "-o", str(advice))
+    _advise(files, "-o", str(advice), "--lang", "zh")
     plan = ["plan", str(files / "venues.csv"), "--grade", "--rules", str(files / "venues.yaml"),
             "--from", "2026-11-02", "--to", "2026-11-06"]
     for extra in (["--advice", str(advice)], ["--advise"]):

@@ -8,18 +8,23 @@ import sys
 from typing import Any
 
 from ..api import GradeOptions, advise_file, load_packs
+from ..errors import ColumnsError
+from ..grading.run import rejects_wording
 from .common import as_of, param
+from .grade import print_report
 
 EXAMPLE = """examples:
   riskgrade advise examples/venues.csv --rules rules/ --as-of 2026-11-01 -o advice.jsonl
   riskgrade advise examples/venues.csv --rules rules/ --pack fire_safety --target blue -o advice.xlsx
-  riskgrade advise chemicals.csv --rules rules/ --lang en -o advice.csv --rejects rejects.csv
+  riskgrade advise 场所台账.xlsx --rules rules/ --map mapping.yaml --lang zh -o 整改建议.xlsx
 
 Each record: entity_id, pack, level, target_level, reachable, reaches_level, total_cost (yuan),
 total_days, fixes [{id, field, to, action, cost, days, by, on_the_spot, rule}], blocked_by (the
-findings no fix changes, when the target is out of reach) and a one-sentence summary. Without
---target the target is one level less severe than the grade; --target blue asks for the lowest level,
-and where it is out of reach the fixes lead to the lowest level that can be reached.
+findings no fix changes, when the target is out of reach), exact and a one-sentence summary.
+Without --target the target is one level less severe than the grade; --target blue asks for the
+lowest level, and where it is out of reach the fixes lead to the lowest level that can be reached.
+With --lang zh the actions and summaries are in Chinese, and csv and xlsx have Chinese headers and
+levels (jsonl and parquet keep the ids). Exit 1 when a row could not be graded.
 """
 
 
@@ -39,31 +44,49 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
                    help="a pack parameter, e.g. region=fujian")
     p.add_argument("-o", "--output", required=True, help="advice file: .jsonl .csv .parquet .xlsx")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of actions and summaries (default: zh)")
     p.add_argument("--rejects", metavar="FILE", help="also write rejected rows here (.jsonl or .csv)")
-    p.add_argument("--id-column", metavar="COL", help="column holding entity ids (default: entity_id or id)")
-    p.add_argument("--encoding", help="CSV encoding (default: detect UTF-8 / GB18030)")
+    p.add_argument("--id-column", metavar="COL",
+                   help="column holding entity ids (default: entity_id, id, 单位编号, 统一社会信用代码 …)")
+    p.add_argument("--map", metavar="MAPPING.yaml",
+                   help="what the input calls the packs' columns and values (see riskgrade map)")
+    p.add_argument("--strict", action="store_true",
+                   help="advise nothing on missing information: exit 1 without writing anything when a column "
+                        "is unknown or a field a rule needs is absent")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of actions, summaries, messages, and of csv/xlsx headers and levels (default: en)")
+    p.add_argument("--encoding", metavar="ENC", help="encoding of CSV output (default: UTF-8 with BOM; e.g. gb18030)")
+    p.add_argument("--input-encoding", metavar="ENC", help="encoding of CSV input (default: detect UTF-8 / GB18030)")
     p.add_argument("--sheet", help="xlsx sheet to read (default: the first)")
     p.add_argument("--keep", action="append", metavar="COL",
-                   help="input column to carry into the records (repeatable; default: name, city, county, "
-                        "station, grid when present)")
-    p.add_argument("--quiet", action="store_true", help="no summary")
+                   help="another input column to carry into the records (repeatable), besides name, address, "
+                        "city, county, station, grid, which are carried when present")
+    p.add_argument("--quiet", action="store_true", help="no summary, and of the column report only what is wrong")
 
 
 def run(args: argparse.Namespace) -> int:
     packs = load_packs(*args.rules, pack=args.pack)
-    day = args.as_of or dt.date.today()
-    options = GradeOptions(as_of=day, params=dict(args.param), id_column=args.id_column, encoding=args.encoding,
-                           sheet=args.sheet, keep=args.keep)
-    counts, rejects = advise_file(args.input, packs, args.output, args.target, options, lang=args.lang,
-                                  rejects_path=args.rejects)
+    options = GradeOptions(as_of=args.as_of or dt.date.today(), params=dict(args.param), id_column=args.id_column,
+                           encoding=args.input_encoding, sheet=args.sheet, keep=args.keep, mapping=args.map,
+                           strict=args.strict, lang=args.lang, output_encoding=args.encoding)
+    zh = args.lang == "zh"
+    try:
+        counts, rejects = advise_file(args.input, packs, args.output, args.target, options, rejects_path=args.rejects,
+                                      on_report=lambda report: print_report(report, args.lang, args.quiet))
+    except ColumnsError as exc:
+        print(f"riskgrade advise: {exc}", file=sys.stderr)
+        print("没有写出任何文件。" if zh else "nothing was written.", file=sys.stderr)
+        return 1
+    wording = rejects_wording(args.lang, packs)
     for r in rejects[:20]:
-        print(f"rejected: {r}", file=sys.stderr)
+        print(f"{'未评级：' if zh else 'rejected: '}{r.text(wording)}", file=sys.stderr)
     if len(rejects) > 20:
-        print(f"… and {len(rejects) - 20} more rejected rows" + (f" (all in {args.rejects})" if args.rejects
-                                                                 else " (use --rejects FILE to keep them all)"),
-              file=sys.stderr)
+        more = len(rejects) - 20
+        print(f"… 另有 {more} 行未评级" if zh else f"… and {more} more rejected rows"
+              + (f" (all in {args.rejects})" if args.rejects and not zh else ""), file=sys.stderr)
     if not args.quiet:
         names = ", ".join(f"{p.pack_id} {p.version}" for p in packs)
-        print(f"advised as of {day.isoformat()} with {names}: {counts}; wrote {args.output}", file=sys.stderr)
+        day = options.as_of.isoformat()
+        print(f"按 {day} 评级并给出整改建议（{names}）：读入 {counts.rows_in} 行 = 评级 {counts.graded} 行 + 未评级 "
+              f"{counts.rejected} 行；已写出 {args.output}" if zh else
+              f"advised as of {day} with {names}: {counts}; wrote {args.output}", file=sys.stderr)
     return 1 if counts.rejected else 0

@@ -107,7 +107,7 @@ def _write(args: argparse.Namespace, plan: Any, graded: Any, packs: Any) -> None
 def _advice(args: argparse.Namespace, packs: Any) -> Any:
     """The advice in words for the ledger: read from --advice, or worked out from the entity file."""
     if args.advice:
-        return read_summaries(args.advice)
+        return read_summaries(args.advice, packs)
     if args.advise:
         options = GradeOptions(as_of=args.as_of or args.start, params=dict(args.param))
         return summaries(advise_table(args.graded, packs, options=options).advice, args.lang)
