@@ -8,7 +8,7 @@
 
 from . import api
 from .api import (EntityResult, GradeResult, PackResult, grade, grade_file, grade_table, load_pack,
-                  load_packs, loads_pack)
+                  load_packs, loads_pack, read_entities)
 from .compiler import Program
 from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
                      RiskgradeError)
@@ -54,6 +54,7 @@ __all__ = [
     "loads_pack",
     "plan_inspections",
     "read_capacity",
+    "read_entities",
     "rollup",
     "rollups",
     "write_ledger",

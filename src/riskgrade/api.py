@@ -238,6 +238,20 @@ def _source_rejects(src: Any) -> list[RowReject]:
     return [RowReject(r.row, None, "row", None, r.reason, "RG404") for r in src.rejects]
 
 
+def read_entities(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> pa.Table:
+    """The entities of a source as ``grade_table`` reads them: one column per input column, cells as the
+    file holds them (before conversion to a pack's types); rows that cannot be split into cells are left
+    out (``grade_table`` reports them). For looking an entity up, e.g. to explain its grade.
+
+    >>> read_entities([{"entity_id": "A", "exits": 3}]).column("exits").to_pylist()
+    [3]
+    """
+    tables = [chunk.table for chunk in _open(source, 65536, encoding, sheet)]
+    if not tables:
+        return pa.table({})
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
 def grade_file(source: Any, packs: Packs, output: str | PathLike[str], *, as_of: dt.date,
                params: Mapping[str, Any] | None = None, chunk_rows: int = 65536, id_column: str | None = None,
                encoding: str | None = None, sheet: str | None = None, rejects_path: str | PathLike[str] | None = None,

@@ -45,7 +45,7 @@ def compile_pack(src: PackSource) -> Program:
         applies_when=applies, rules=tuple(rules), score=score,
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
-        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle,
+        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, model=pack,
     )
 
 

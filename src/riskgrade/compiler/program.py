@@ -125,6 +125,9 @@ class Program:
     examples: tuple[Example, ...]
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
+    # The pack as its panel wrote it (model.Pack): labels, notes, basis documents and local-choice marks
+    # for documents such as ``explain.pack_document``. Engines never read it.
+    model: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def field_names(self) -> tuple[str, ...]:
