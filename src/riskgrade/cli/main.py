@@ -14,7 +14,7 @@ from typing import Sequence
 from ..errors import RiskgradeError
 
 # One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
-COMMAND_NAMES = ("grade", "check", "test", "explain", "diff", "plan", "watch", "status", "schema")
+COMMAND_NAMES = ("grade", "check", "test", "explain", "diff", "plan", "watch", "status", "schema", "serve")
 
 
 def commands() -> dict[str, ModuleType]:

@@ -1,0 +1,114 @@
+"""The one place where a request's query becomes grading options, so that every endpoint and page
+grades the same way and a new library option (header mapping, strict reading, output language) is
+passed through by adding it here.
+
+Query parameters: ``as_of`` (YYYY-MM-DD, default today), ``pack`` (repeatable: grade with these packs
+only), ``param`` (repeatable ``name=value``, e.g. ``region=fujian``; the value is read as JSON when it
+can be), ``explain`` (true/false), ``lang`` (zh/en, for texts meant for people).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from ..compiler import Program
+from .problems import Problem
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    as_of: dt.date
+    packs: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    explain: bool = False
+    lang: str = "zh"
+
+    def programs(self, served: Mapping[str, Program]) -> list[Program]:
+        """The packs to grade with: the ones asked for (404 for an unknown id), else every pack served."""
+        if not self.packs:
+            return list(served.values())
+        unknown = [p for p in self.packs if p not in served]
+        if unknown:
+            raise Problem(404, "RG704", f"no pack {', '.join(map(repr, unknown))}; this service has: "
+                                        f"{', '.join(served) or 'none'}", pack=unknown[0])
+        return [served[p] for p in self.packs]
+
+    def grade_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``riskgrade.grade``."""
+        return {"as_of": self.as_of, "params": dict(self.params)}
+
+    def table_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``riskgrade.grade_table`` (and ``grade_file``)."""
+        return {"as_of": self.as_of, "params": dict(self.params)}
+
+
+def from_query(query: Sequence[tuple[str, str]], *, today: dt.date | None = None) -> GradeOptions:
+    """Options from the (repeatable) query parameters; 422 problem details say what is wrong."""
+    values: dict[str, list[str]] = {}
+    for key, value in query:
+        values.setdefault(key, []).append(value)
+    return GradeOptions(
+        as_of=_date(_one(values, "as_of")) if "as_of" in values else (today or dt.date.today()),
+        packs=tuple(p for v in values.get("pack", []) for p in v.split(",") if p),
+        params=dict(_param(v) for v in values.get("param", [])),
+        explain=_flag(_one(values, "explain")) if "explain" in values else False,
+        lang=_lang(_one(values, "lang")) if "lang" in values else "zh",
+    )
+
+
+def _one(values: dict[str, list[str]], key: str) -> str:
+    return values[key][-1]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _bad("as_of", f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _param(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise _bad("param", f"expected NAME=VALUE, got {text!r}")
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return name.strip(), value
+
+
+def _flag(text: str) -> bool:
+    if text.lower() in ("true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off", ""):
+        return False
+    raise _bad("explain", f"expected true or false, got {text!r}")
+
+
+def _lang(text: str) -> str:
+    if text not in LANGS:
+        raise _bad("lang", f"expected one of {', '.join(LANGS)}, got {text!r}")
+    return text
+
+
+def _bad(name: str, message: str) -> Problem:
+    return Problem(422, "RG709", f"query parameter {name}: {message}", title="Invalid grading option",
+                   errors=[{"code": "RG709", "message": message, "location": ["query", name]}])
+
+
+# The parameters, for the OpenAPI document of every grading endpoint.
+OPENAPI_PARAMETERS = [
+    {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+     "description": "the grading date (default: today); the same date gives the same grades"},
+    {"name": "pack", "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}},
+     "description": "grade with these packs only (repeatable)"},
+    {"name": "param", "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}},
+     "description": "a pack parameter NAME=VALUE, e.g. region=fujian (repeatable)"},
+    {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGS)},
+     "description": "language of texts meant for people (default zh)"},
+]
