@@ -63,7 +63,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                             routes=[r for r in app.routes if getattr(r, "path", "").startswith("/v1")])
+                             routes=app.routes)  # the pages are left out (include_in_schema=False)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
         schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
         for path in ("/v1/events", "/v1/reload"):
