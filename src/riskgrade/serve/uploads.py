@@ -92,7 +92,7 @@ async def save_form(request: Request, workdir: Workdir, *, pack_fields: tuple[st
     if ctype != b"multipart/form-data" or not boundary:
         raise Problem(415, "RG705", "expected multipart/form-data with a boundary")
     upload = Upload()
-    state: dict[str, Any] = {"headers": {}, "name": None, "file": None, "text": None, "header": b""}
+    state: dict[str, Any] = {"headers": {}, "name": None, "file": None, "text": None, "header": b"", "skip": False}
 
     def on_header_field(data: bytes, start: int, end: int) -> None:
         state["header"] += data[start:end]
@@ -108,7 +108,9 @@ async def save_form(request: Request, workdir: Workdir, *, pack_fields: tuple[st
         _, disp = parse_options_header(state["headers"].get(b"content-disposition", b""))
         name = disp.get(b"name", b"").decode("utf-8", "replace")
         state["name"] = name
-        if b"filename" in disp:
+        if disp.get(b"filename") == b"":  # a file input left empty: browsers send it with no name
+            state["skip"] = True
+        elif b"filename" in disp:
             if len(upload.files) >= MAX_FILES:
                 raise Problem(400, "RG709", f"a form may carry at most {MAX_FILES} files")
             filename = disp[b"filename"].decode("utf-8", "replace")
@@ -121,6 +123,8 @@ async def save_form(request: Request, workdir: Workdir, *, pack_fields: tuple[st
             state["text"] = bytearray()
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
+        if state["skip"]:
+            return
         if state["file"] is not None:
             state["file"].write(data[start:end])
         else:
@@ -133,7 +137,7 @@ async def save_form(request: Request, workdir: Workdir, *, pack_fields: tuple[st
             state["file"].close()
         elif state["text"] is not None:
             upload.fields[state["name"]] = state["text"].decode("utf-8", "replace")
-        state.update(headers={}, name=None, file=None, text=None)
+        state.update(headers={}, name=None, file=None, text=None, skip=False)
 
     parser = MultipartParser(boundary, {
         "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
