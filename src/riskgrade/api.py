@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from .backends import reference
 from .compiler import Program, compile_pack
 from .errors import InputError, OptionError, PackError
-from .grading import Counts, Grader, RowReject
+from .grading import Counts, Grader, RowReject, check_options
 from .io.pack_source import parse_pack, read_pack
 
 Packs = Program | Sequence[Program]
@@ -135,7 +135,7 @@ def grade(entity: Mapping[str, Any], packs: Packs, *, as_of: dt.date,
     """
     results = []
     programs = _as_list(packs)
-    Grader(programs, as_of, dict(params or {}))  # validates the options once
+    check_options(programs, as_of, dict(params or {}))  # the options, checked once for every pack
     for program in programs:
         chosen = {k: v for k, v in (params or {}).items() if k in program.params}
         (record,) = reference.grade_records(program, [entity], as_of, chosen)

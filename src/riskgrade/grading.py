@@ -78,6 +78,22 @@ class ChunkResult:
     rows: np.ndarray  # source row number of each graded entity (the rows of ``wide``)
 
 
+def check_options(programs: Sequence[Program], as_of: dt.date, params: Mapping[str, Any]) -> None:
+    """Raise OptionError for options no pack can use: no packs, a date that is not a date, an unknown
+    parameter or a value a parameter does not allow (checked before any row is read)."""
+    if not programs:
+        raise OptionError("no rule packs to grade with")
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise OptionError(f"as_of must be a date, got {as_of!r}")
+    declared = {name for p in programs for name in p.params}
+    unknown = sorted(set(params) - declared)
+    if unknown:
+        raise OptionError(f"unknown parameter(s) {', '.join(unknown)}; the packs declare: "
+                          f"{', '.join(sorted(declared)) or 'none'}")
+    for p in programs:
+        batch.resolve_params(p, {k: v for k, v in params.items() if k in p.params})
+
+
 @dataclass
 class Grader:
     """Prepared once for a set of packs, a grading date and parameters; grades chunk after chunk."""
@@ -89,21 +105,11 @@ class Grader:
     keep: Sequence[str] | None = None  # input columns to carry through (default: DEFAULT_KEEP present)
 
     def __post_init__(self) -> None:
-        if not self.programs:
-            raise OptionError("no rule packs to grade with")
-        if not isinstance(self.as_of, dt.date) or isinstance(self.as_of, dt.datetime):
-            raise OptionError(f"as_of must be a date, got {self.as_of!r}")
-        declared = {name for p in self.programs for name in p.params}
-        unknown = sorted(set(self.params) - declared)
-        if unknown:
-            raise OptionError(f"unknown parameter(s) {', '.join(unknown)}; the packs declare: "
-                              f"{', '.join(sorted(declared)) or 'none'}")
+        check_options(self.programs, self.as_of, self.params)
         self.derived_names = _derived_column_names(self.programs)
         self.kept: list[str] | None = list(self.keep) if self.keep is not None else None
         self._pack_schema = _long_schema(self.programs, self.derived_names)
         self._seen = SeenIds()
-        for p in self.programs:  # fail fast on bad parameter values, before any row is read
-            batch.resolve_params(p, self._params_for(p))
 
     @property
     def schema(self) -> pa.Schema:
