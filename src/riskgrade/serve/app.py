@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from .. import __version__
 from . import problems
+from .fastpath import FastGrade
 from .limits import Limits
 from .service import Service
 from .settings import ServeSettings
@@ -56,6 +57,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(Limits, max_body=settings.max_body)
+    app.add_middleware(FastGrade, get_service=lambda: svc)  # outermost: the hot route skips the stack
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
