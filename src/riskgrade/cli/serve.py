@@ -40,7 +40,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--max-body", type=_size, default=64 * 1024**2, metavar="SIZE",
                    help="largest request body, e.g. 64M (default), 1G")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                   help="time a request may take to arrive and to be worked on (default 120)")
+                   help="time the work of one request may take (default 120)")
+    p.add_argument("--read-timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="time a client has to send its request body (default 60)")
     p.add_argument("--insecure-no-auth", action="store_true",
                    help="accept writes without a token (only on a machine only you can reach)")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
@@ -58,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings = ServeSettings(rules=tuple(args.rules), db=args.db, event_pack=args.pack,
                              insecure_no_auth=args.insecure_no_auth, max_body=args.max_body, timeout=args.timeout,
+                             read_timeout=args.read_timeout,
                              cors_origins=tuple(args.cors_origin))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)  # packs are loaded and checked here: a bad pack stops the start

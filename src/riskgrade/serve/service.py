@@ -54,10 +54,11 @@ class Service:
 
     async def within_time(self, awaitable: Any, what: str = "the request body") -> Any:
         """Receiving a body is bounded in time too: a client cannot hold a request open forever."""
+        limit = self.settings.read_timeout
         try:
-            return await asyncio.wait_for(awaitable, self.settings.timeout)
+            return await asyncio.wait_for(awaitable, limit)
         except asyncio.TimeoutError:
-            raise Problem(408, "RG706", f"{what} did not arrive within {self.settings.timeout:g} s") from None
+            raise Problem(408, "RG706", f"{what} did not arrive within {limit:g} s") from None
 
     def require_token(self, request: Request) -> None:
         """Writes need ``Authorization: Bearer <RISKGRADE_TOKEN>``."""

@@ -16,7 +16,8 @@ class ServeSettings:
     """Everything ``create_app`` needs. ``token`` defaults to the ``RISKGRADE_TOKEN`` variable.
 
     ``max_body``: the largest request body in bytes (a bigger one gets 413 before it is read);
-    ``timeout``: seconds a request may take to arrive and to be worked on (then 503);
+    ``timeout``: seconds a request's work may take (then 503);
+    ``read_timeout``: seconds a client has to send its request body (then 408);
     ``heavy_jobs``: batch gradings, diffs and reloads run at once (the rest wait their turn).
     """
 
@@ -27,6 +28,7 @@ class ServeSettings:
     insecure_no_auth: bool = False
     max_body: int = 64 * MIB
     timeout: float = 120.0
+    read_timeout: float = 60.0
     heavy_jobs: int = 1
     cors_origins: tuple[str, ...] = ()
     max_json_records: int = 200_000
@@ -38,8 +40,9 @@ class ServeSettings:
                               "(or pass --insecure-no-auth on a machine only you can reach)")
         if self.max_body < 1024:
             raise OptionError(f"--max-body must be at least 1024 bytes, got {self.max_body}")
-        if self.timeout <= 0:
-            raise OptionError(f"--timeout must be positive, got {self.timeout}")
+        if self.timeout <= 0 or self.read_timeout <= 0:
+            raise OptionError("--timeout and --read-timeout must be positive, "
+                              f"got {self.timeout} and {self.read_timeout}")
 
     @property
     def writes_open(self) -> bool:
