@@ -35,7 +35,7 @@ def stacked_bars(rows: Sequence[dict[str, Any]], levels: Sequence[dict[str, Any]
     for lv in levels:  # legend
         out.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{colour(lv["color"])}"/>'
                    f'<text x="{x + 18}" y="18" class="legend">{escape(label(lv))}</text>')
-        x += 24 + 14 * max(4, len(label(lv)))
+        x += 30 + _width(label(lv))
     for i, row in enumerate(rows):
         y = top + i * row_height
         out.append(f'<text x="{label_width - 8}" y="{y + row_height * 0.68:.1f}" text-anchor="end" '
@@ -56,6 +56,11 @@ def stacked_bars(rows: Sequence[dict[str, Any]], levels: Sequence[dict[str, Any]
         out.append(f'<text x="{x0 + 6:.1f}" y="{y + row_height * 0.68:.1f}" class="total">{row["total"]}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _width(text: str) -> int:
+    """Roughly how wide a label is at 12px: CJK characters are square, Latin ones about half."""
+    return sum(12 if ord(c) > 0x2E80 else 7 for c in text)
 
 
 def _short(text: str, n: int) -> str:
