@@ -168,6 +168,7 @@ def test_diff_of_an_uploaded_pack_against_the_served_one(api, rules):
     assert broken["errors"][0]["file"] == "bad.yaml" and broken["errors"][0]["line"] > 0
     problem(api.client.post("/v1/diff", data={"new": "nope"}, files={"x": ("a.csv", b"a\n")}), 404, "RG704")
     problem(api.client.post("/v1/diff", json={"new": "fire_safety"}), 415, "RG705")
+    problem(api.client.post("/v1/diff", files={"new": ("big.yaml", b"#" * (1024 * 1024 + 1))}), 413, "RG702")
 
 
 def test_writes_need_the_token_and_reload_is_atomic(api, rules):

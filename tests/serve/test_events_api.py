@@ -71,5 +71,7 @@ def test_entity_status_and_the_overview_of_overdue_hazards(api):
     assert status["open_hazards"][0]["status"] == "overdue"
     missing = api.client.get("/v1/entities/nobody")
     assert missing.status_code == 404 and missing.json()["code"] == "RG708"
+    nothing = api.client.get("/v1/registry")  # no registry graded on this server
+    assert nothing.status_code == 404 and nothing.json()["code"] == "RG712"
     page = api.client.get("/").text
     assert 'id="hazards"' in page and ">V1</a>" in page and "H1" in page

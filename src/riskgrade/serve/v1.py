@@ -123,7 +123,11 @@ async def grade_batch(request: Request) -> Response:
     if form not in ("long", "wide") or output not in ("json", *OUTPUTS):
         raise Problem(422, "RG709", "form is long or wide; output is json, jsonl, csv, parquet or xlsx")
     source, name = await receive_entities(request, svc)
-    registry = await svc.heavy(lambda: _grade_registry(source, programs, opts, name))
+    try:
+        registry = await svc.heavy(lambda: _grade_registry(source, programs, opts, name))
+    except BaseException:
+        discard(source)
+        raise
     svc.registry.replace(registry)
     result = registry.result
     counts = {"rows_in": result.counts.rows_in, "graded": result.counts.graded, "rejected": result.counts.rejected}
@@ -143,6 +147,12 @@ async def grade_batch(request: Request) -> Response:
             "packs": [{"pack": p.pack_id, "version": p.version, "sha256": p.sha256} for p in programs],
             "rejects": [r.to_dict() for r in result.rejects]}
     return await svc.light(lambda: json_response({**body, "records": result.to_records(wide=form == "wide")}))
+
+
+def discard(source: Any) -> None:
+    """Remove an uploaded file that will not become the graded registry."""
+    if isinstance(source, Path):
+        source.unlink(missing_ok=True)
 
 
 def _unlink(path: Path) -> Any:

@@ -114,6 +114,7 @@ async def _overdue_hazards(svc: Service) -> list[dict[str, Any]] | None:
 @router.post("/upload")
 async def upload(request: Request) -> Response:
     svc = _svc(request)
+    form = None
     try:
         form = await svc.within_time(save_form(request, svc.workdir))
         if "file" not in form.files:
@@ -125,6 +126,8 @@ async def upload(request: Request) -> Response:
         source, name = form.files["file"], form.names["file"]
         registry = await svc.heavy(lambda: _grade_registry(source, programs, opts, name))
     except (Problem, RiskgradeError) as exc:
+        if form is not None:
+            form.discard()
         return _guarded(request, exc)
     svc.registry.replace(registry)
     return RedirectResponse("/?lang=en" if _lang(request) == "en" else "/", status_code=303)
