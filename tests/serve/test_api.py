@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import socket
 import time
@@ -209,3 +210,11 @@ def test_a_body_that_never_arrives_times_out(api):
         started = time.monotonic()
         head = s.recv(4096)
     assert head.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 12
+
+
+def test_pages_load_nothing_from_elsewhere(api):
+    for path in ("/", "/packs", "/packs/fire_safety", "/diff", "/docs", "/?lang=en"):
+        html = api.client.get(path).text
+        assert re.findall(r'(?:src|href|action)="(?!/)[^"#]', html) == [], path  # only this app's own paths
+    for asset in ("/static/workbench.css", "/static/workbench.js"):
+        assert api.client.get(asset).status_code == 200

@@ -10,7 +10,6 @@ OpenAPI document, and answers the same way.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,6 +20,10 @@ from .options import from_query
 from .problems import MEDIA_TYPE, Problem, from_library, internal
 
 PATH = "/v1/grade"
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its body arrived."""
 
 
 class FastGrade:
@@ -34,6 +37,8 @@ class FastGrade:
             return
         try:
             status, body, media = 200, await self._grade(scope, receive), "application/json"
+        except ClientGone:
+            return  # nobody to answer
         except Problem as exc:
             status, body, media = exc.status, _problem(exc), MEDIA_TYPE
         except RiskgradeError as exc:
@@ -69,7 +74,7 @@ async def _read(scope: dict[str, Any], receive: Any, limit: int) -> bytes:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise asyncio.CancelledError()
+            raise ClientGone()
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
