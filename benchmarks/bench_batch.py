@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 import riskgrade
 from riskgrade.backends import reference
-from riskgrade.grading import Grader
+from riskgrade.grading import GradeOptions, Grader
 from riskgrade.io.read import open_entities
 
 HERE = Path(__file__).resolve().parent
@@ -41,7 +41,7 @@ def main() -> None:
             subprocess.run([sys.executable, str(HERE / "generate_venues.py"), "--n", str(n), "--out", str(path)],
                            check=True, capture_output=True)
             chunks = list(open_entities(path, chunk_rows=65536))
-            grader = Grader([program], AS_OF)
+            grader = Grader([program], GradeOptions(as_of=AS_OF))
             times = []
             for _ in range(args.runs):
                 t = time.perf_counter()

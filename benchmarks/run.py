@@ -8,7 +8,7 @@ Measures, on data generated once per run (deterministic seed) into a temporary f
 
 * in-memory batch grading — entity grades per second per pack and for all packs together, through
   ``Grader.grade_chunk`` (raw Arrow chunk in, long and wide result tables out) and through the
-  engine alone, ``backends.batch.grade_table`` on typed tables prepared beforehand;
+  engine alone, ``backends.batch.grade_columns`` on typed tables prepared beforehand;
 * end to end — ``riskgrade grade`` as a subprocess, Parquet and CSV in, Parquet out, every pack:
   wall time and peak resident memory;
 * single-entity ``riskgrade.grade(dict)`` latency, median and p99;

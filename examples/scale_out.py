@@ -39,7 +39,7 @@ def on_spark() -> None:
 
     spark = SparkSession.builder.master("local[2]").getOrCreate()
     frame = spark.read.csv(INPUT, header=True, encoding="UTF-8")  # every column as text
-    schema = riskgrade.grading.Grader(PACKS, AS_OF, keep=[]).schema
+    schema = riskgrade.grading.Grader(PACKS, riskgrade.GradeOptions(as_of=AS_OF, keep=())).schema
 
     def grade_batches(batches):  # runs on the executors
         for batch in batches:

@@ -6,6 +6,7 @@ import doctest
 
 import riskgrade
 import riskgrade.api
+import riskgrade.grading.options
 
 
 def test_all_exports_are_bound_and_sorted():
@@ -20,7 +21,7 @@ def test_errors_share_one_root_and_the_natural_builtin():
 
 
 def test_docstring_examples_run():
-    for module in (riskgrade, riskgrade.api):
+    for module in (riskgrade, riskgrade.api, riskgrade.grading.options):
         failed, _ = doctest.testmod(module, extraglobs={"EXAMPLE_PACK": riskgrade.api.EXAMPLE_PACK,
                                                         "dt": __import__("datetime")})
         assert failed == 0

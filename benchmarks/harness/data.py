@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import riskgrade
 from riskgrade.compiler import Program
 from riskgrade.io.read import open_entities
-from riskgrade.io.read_base import RawChunk
+from riskgrade.table.chunks import RawChunk
 
 from .common import BENCH, CHUNK, SEED
 

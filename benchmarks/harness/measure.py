@@ -19,9 +19,9 @@ import pyarrow.parquet as pq
 import riskgrade
 from riskgrade.backends import batch
 from riskgrade.compiler import Program
-from riskgrade.grading import Grader
-from riskgrade.io.convert import convert_columns
-from riskgrade.io.read_base import RawChunk
+from riskgrade.grading import GradeOptions, Grader
+from riskgrade.table.convert import convert_columns
+from riskgrade.table.chunks import RawChunk
 
 from .common import AS_OF, BIG, ROOT, say as _say
 from .data import chunks_of
@@ -88,7 +88,7 @@ def bench_memory(label: str, programs: list[Program], path: Path, sizes: list[in
     """Grades per second through grade_chunk and through the engine alone, per size."""
     rows = []
     for n in sizes:
-        grader = Grader(programs, AS_OF)
+        grader = Grader(programs, GradeOptions(as_of=AS_OF))
         k = runs_for(n, runs)
         full = timed_chunks(path, n, lambda c: c, grader.grade_chunk, k)
 
@@ -97,7 +97,7 @@ def bench_memory(label: str, programs: list[Program], path: Path, sizes: list[in
 
         def engine(tables: list[Any]) -> None:
             for p, table in zip(programs, tables):
-                batch.grade_table(p, table, AS_OF)
+                batch.grade_columns(p, table, AS_OF)
         core = timed_chunks(path, n, typed, engine, k)
         grades = n * len(programs)
         rows.append({"packs": label, "rows": n, "runs": k, "grade_chunk_s": round(full, 4),
@@ -165,7 +165,7 @@ def profile(program: Program, path: Path, n: int, out: Path) -> None:
     from pyinstrument import Profiler
 
     chunks = list(chunks_of(path, n))
-    grader = Grader([program], AS_OF)
+    grader = Grader([program], GradeOptions(as_of=AS_OF))
     grader.grade_chunk(chunks[0])  # kernels are prepared on the first chunk: leave that out
     profiler = Profiler(interval=0.0005)
     with profiler:

@@ -11,8 +11,8 @@ import pyarrow as pa
 
 from riskgrade.backends import batch
 from riskgrade.compiler import Program
-from riskgrade.grading import Grader
-from riskgrade.io.convert import convert_columns
+from riskgrade.grading import GradeOptions, Grader
+from riskgrade.table.convert import convert_columns
 
 from .common import AS_OF, say as _say
 from .data import chunks_of
@@ -27,7 +27,7 @@ def bench_peers(program: Program, path: Path, n: int, runs: int) -> dict[str, An
     chunks = list(chunks_of(path, n))
     rows = pa.concat_tables([c.table for c in chunks]).to_pylist()
     zin, din = fire_inputs.entity_records(rows, True), fire_inputs.entity_records(rows, False)
-    grader, zen, durable = Grader([program], AS_OF), FireZen(AS_OF), FireDurable(AS_OF)
+    grader, zen, durable = Grader([program], GradeOptions(as_of=AS_OF)), FireZen(AS_OF), FireDurable(AS_OF)
     ours = [(lv, sc) for c in chunks for lv, sc in zip(*(grader.grade_chunk(c).long[k].to_pylist()
                                                          for k in ("level", "score")))]
     theirs_zen = [(r["level"], r["score"]) for r in map(zen.evaluate, zin)]
@@ -46,7 +46,7 @@ def bench_peers(program: Program, path: Path, n: int, runs: int) -> dict[str, An
         "entities": n, "agree": True, "rules": len(program.rules),
         "versions": {name: metadata.version(name) for name in ("zen-engine", "durable_rules")},
         "riskgrade_grades_per_s": rate(lambda: [grader.grade_chunk(c) for c in chunks], n),
-        "riskgrade_engine_grades_per_s": rate(lambda: [batch.grade_table(program, t, AS_OF) for t in typed], n),
+        "riskgrade_engine_grades_per_s": rate(lambda: [batch.grade_columns(program, t, AS_OF) for t in typed], n),
         "zen_evaluate_per_s": rate(lambda: [zen.evaluate(e) for e in zin], n),
         "zen_evaluate_batch_per_s": rate(lambda: zen.evaluate_batch(zin), n),
         "zen_decision_evaluate_per_s": rate(lambda: [zen.evaluate_decision(e) for e in few], len(few)),

@@ -71,7 +71,7 @@ def render(res: dict[str, Any]) -> str:
     if res.get("memory"):
         lines += ["", "## In-memory batch grading", "",
                   "`Grader.grade_chunk`: raw Arrow chunk in, typed conversion, every pack, long and wide result "
-                  "tables out. Engine: `backends.batch.grade_table` alone on typed tables prepared beforehand. "
+                  "tables out. Engine: `backends.batch.grade_columns` alone on typed tables prepared beforehand. "
                   "A grade is one entity by one pack.", "",
                   "| packs | rows | runs | grade_chunk s | grades/s | engine s | engine grades/s |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
@@ -96,7 +96,7 @@ def render(res: dict[str, Any]) -> str:
 
 def render_peers(p: dict[str, Any]) -> list[str]:
     ours = [("riskgrade `Grader.grade_chunk` (raw chunk in, result tables out)", p["riskgrade_grades_per_s"]),
-            ("riskgrade engine alone (`batch.grade_table` on typed tables)", p["riskgrade_engine_grades_per_s"])]
+            ("riskgrade engine alone (`batch.grade_columns` on typed tables)", p["riskgrade_engine_grades_per_s"])]
     rows = [("zen-engine `ZenEngine.evaluate` with a pre-built `ZenDecisionContent` (fastest path)",
              p["zen_evaluate_per_s"]),
             ("zen-engine `ZenEngine.evaluate_batch`", p["zen_evaluate_batch_per_s"]),

@@ -7,18 +7,17 @@
 """
 
 from . import api
-from .api import (EntityResult, GradeResult, PackResult, grade, grade_file, grade_table, load_pack,
-                  load_packs, loads_pack, read_entities)
+from ._version import __version__
+from .api import (EntityResult, GradeOptions, GradeResult, PackResult, RowReject, grade, grade_file, grade_table,
+                  load_pack, load_packs, loads_pack, read_entities)
 from .compiler import Program
 from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
                      RiskgradeError)
 from .events import Monitor
-from .grading import Counts, RowReject
+from .grading import Counts
 from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCalendar, control_list,
                    inspection_schedule, load_graded, plan_inspections, read_capacity, rollup, rollups,
                    write_ledger)
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Capacity",
@@ -26,6 +25,7 @@ __all__ = [
     "Diagnostic",
     "EngineError",
     "EntityResult",
+    "GradeOptions",
     "GradeResult",
     "InputError",
     "InspectionPlan",

@@ -25,12 +25,12 @@ from pydantic import ValidationError
 from .backends import reference
 from .compiler import Program
 from .errors import Diagnostic, Location, PackError
-from .io.pack_source import PackSource
-from .io.yaml_source import load_yaml
+from .source.pack_source import PackSource
+from .source.yaml_source import load_yaml
 from .model.common import Ident, Strict
-from .io.convert import convert_entity
-from .io.read_base import RawChunk
-from .grading import Grader
+from .table.convert import convert_entity
+from .table.chunks import RawChunk
+from .grading import GradeOptions, Grader
 from .model import Example
 
 ENGINES = ("reference", "batch")
@@ -63,7 +63,7 @@ def grade_example(program: Program, example: Example, engine: str) -> dict[str, 
     import pyarrow as pa
 
     raw = pa.Table.from_pylist([{k: _cell(v) for k, v in example.entity.items()}])
-    grader = Grader([program], example.as_of, example.params)
+    grader = Grader([program], GradeOptions(as_of=example.as_of, params=example.params))
     result = grader.grade_chunk(RawChunk(raw, np.array([1])))
     if result.rejects:
         return {"rejected": [(r.field, r.value, r.reason, r.code) for r in result.rejects]}

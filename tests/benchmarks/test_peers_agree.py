@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import riskgrade
-from riskgrade.grading import Grader
+from riskgrade.grading import GradeOptions, Grader
 from riskgrade.io.read import open_entities
 
 pytest.importorskip("zen")
@@ -45,7 +45,7 @@ def venues(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def graded(venues: Path) -> tuple[list[dict], list[tuple[str, float]]]:
     program = riskgrade.load_pack(ROOT / "rules" / "fire_safety.yaml")
-    grader = Grader([program], AS_OF)
+    grader = Grader([program], GradeOptions(as_of=AS_OF))
     ours = []
     for chunk in open_entities(venues):
         long = grader.grade_chunk(chunk).long

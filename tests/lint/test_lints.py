@@ -7,7 +7,7 @@ import pytest
 
 from riskgrade.compiler import compile_pack
 from riskgrade.errors import PackError
-from riskgrade.io.pack_source import parse_pack
+from riskgrade.source.pack_source import parse_pack
 from riskgrade.lint import lint_pack
 from riskgrade.lint.check import check_pack
 

@@ -30,16 +30,21 @@ def _one(pack, row, as_of=AS_OF, keep=KEEP, on=None):
 def test_each_modifier_sets_the_interval_and_is_listed(plan_pack, values, interval, applied):
     r = _one(plan_pack, venue("A", exits=0, **values))
     assert (r["level"], r["base_interval_days"], r["inspection_interval_days"]) == ("red", 40, interval)
-    assert r["modifiers"] == applied and r["modifiers_from"] == "inputs"
+    assert r["modifiers"] == applied
 
 
-def test_modifiers_are_inferred_from_the_interval_when_inputs_are_not_carried(plan_pack):
+def test_modifiers_come_from_the_grades_without_the_inputs_they_read(plan_pack):
     r = _one(plan_pack, venue("A", exits=0, open_hazards=3), keep=["station"])
-    assert (r["modifiers"], r["modifiers_from"]) == (["open_hazards"], "interval")
-    # blue, overdue rectification: capped at 14 days, which halving first would also give -> not guessed
+    assert r["modifiers"] == ["open_hazards"]
+    # blue, overdue rectification: capped at 14 days, which halving alone would also give
     r = _one(plan_pack, venue("B", exits=3, overdue_hazards=1), keep=["station"])
-    assert r["inspection_interval_days"] == 14
-    assert r["modifiers"] is None and r["modifiers_from"] == "unknown"
+    assert r["inspection_interval_days"] == 14 and r["modifiers"] == ["overdue_rectification"]
+
+
+def test_grades_without_the_adjustments_column_leave_them_unknown(plan_pack):
+    graded = grade([venue("A", exits=0, open_hazards=3)], plan_pack, keep=["station"]).long
+    r = inspection_schedule(graded.drop_columns(["inspection_modifiers"]), plan_pack).iloc[0]
+    assert r["inspection_interval_days"] == 20 and r["modifiers"] is None and r["campaigns"] is None
 
 
 @pytest.mark.parametrize("as_of, in_campaign", [

@@ -12,8 +12,9 @@ from hypothesis import given, strategies as st
 
 import riskgrade
 from riskgrade.backends import reference
-from riskgrade.grading import Grader
-from riskgrade.io.read_base import RawChunk
+from riskgrade.grading import GradeOptions, Grader
+from riskgrade.model.scoring import SCORE_METHODS
+from riskgrade.table.chunks import RawChunk
 
 FIELDS = """
 fields:
@@ -87,7 +88,8 @@ conditions = booleans_from(numbers)
 
 @st.composite
 def packs(draw: st.DrawFn) -> str:
-    method = draw(st.sampled_from(["sum", "deduct", "max", "product", "matrix", "expr"]))
+    method = draw(st.sampled_from(list(SCORE_METHODS)))  # every declared method, each with its keys
+    declared = SCORE_METHODS[method]
     rules = []
     for i in range(draw(st.integers(1, 8))):
         effects = {"points": draw(st.sampled_from([0, 1, 2.5, 5, 10, -3]))}
@@ -111,13 +113,13 @@ def packs(draw: st.DrawFn) -> str:
                          for k, v in effects.items()).replace("'", "")
         rules.append(f"  - {{id: r{i}, when: {draw(conditions)!r}, {body}}}")
     score = [f"  method: {method}"]
-    if method == "deduct":
+    if "base" in declared.requires:
         score.append("  base: 100")
-    if method in ("sum", "deduct") and draw(st.booleans()):
+    if "caps" in declared.allows and draw(st.booleans()):
         score.append("  caps: {g1: 6}")
-    if method == "expr":
+    if "expr" in declared.requires:
         score.append(f"  expr: {draw(numbers)!r}")
-    if method == "matrix":
+    if "matrix" in declared.requires:
         score += ["  likelihood: 'coalesce(b, 1)'", "  severity: 'count(items) + 1'",
                   "  matrix: [[1, 2, 3], [2, 4, 6], [3, 6, 9]]"]
     cuts = sorted(draw(st.lists(st.sampled_from([-5, 0, 2, 5, 10, 20, 50, 90]), min_size=3, max_size=3,
@@ -184,7 +186,7 @@ def _same(a: object, b: object) -> bool:
 def batch_records(program, ents, as_of, params):
     rows = [{k: (v if k != "items" or v is None else __import__("json").dumps(v)) for k, v in e.items()}
             for e in ents]
-    grader = Grader([program], as_of, params)
+    grader = Grader([program], GradeOptions(as_of=as_of, params=params))
     result = grader.grade_chunk(RawChunk(pa.Table.from_pylist(rows), np.arange(1, len(rows) + 1)))
     rejected = {r.row - 1 for r in result.rejects}
     graded = iter(result.long.to_pylist())

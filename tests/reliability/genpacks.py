@@ -13,6 +13,8 @@ import sys
 
 from hypothesis import strategies as st
 
+from riskgrade.model.scoring import SCORE_METHODS
+
 # Band and comparison edges the packs use; entities are drawn on them and just beside them.
 EDGES = [0.0, 10.0, 20.0, 100.0]
 EXTREMES = [0.0, -0.0, 1e308, -1e308, 1.7976931348623157e308, 5e-324, -5e-324,
@@ -127,16 +129,17 @@ def packs(draw: st.DrawFn) -> str:
     derive["d5"] = draw(booleans_from(numbers_from(["d3", "x"]), ["d4 == 'mid'", "d4 == tag", "ok"]))
     nums = numbers_from(NUM_LEAVES + ["d1", "d2", "d3"])
     conditions = booleans_from(nums, BOOL_LEAVES + ["d5", "d4 == 'low'"])
-    method = draw(st.sampled_from(["sum", "deduct", "max", "product", "matrix", "expr"]))
+    method = draw(st.sampled_from(list(SCORE_METHODS)))  # every declared method, each with its keys
+    declared = SCORE_METHODS[method]
     rules = [_rule(draw, i, conditions) for i in range(draw(st.integers(1, 6)))]
     score = [f"  method: {method}"]
-    if method == "deduct":
+    if "base" in declared.requires:
         score.append("  base: 100")
-    if method in ("sum", "deduct") and draw(st.booleans()):
+    if "caps" in declared.allows and draw(st.booleans()):
         score.append("  caps: {g1: 6}")
-    if method == "expr":
+    if "expr" in declared.requires:
         score.append(f"  expr: {_quote(draw(nums))}")
-    if method == "matrix":
+    if "matrix" in declared.requires:
         score += ["  likelihood: 'coalesce(n, 1)'", "  severity: 'count(rows) + 1'",
                   "  matrix: [[1, 2, 3], [2, 4, 6], [3, 6, 9]]"]
     cuts = sorted(draw(st.lists(st.sampled_from([-5.0, 0.0, 2.5, 5.0, 10.0, 20.0, 100.0]),

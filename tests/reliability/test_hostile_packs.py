@@ -15,7 +15,7 @@ import pytest
 
 import riskgrade
 from riskgrade import PackError
-from riskgrade.io import yaml_source
+from riskgrade.source import yaml_source
 
 BASE = """pack: p
 version: "1"

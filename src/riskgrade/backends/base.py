@@ -18,7 +18,8 @@ Reason = tuple[str, Any, str, str]
 
 @dataclass
 class PackGrades:
-    """Columnar grades of one chunk of entities by one pack (row i = entity i of the chunk)."""
+    """Columnar grades of one chunk of entities by one pack (row i = entity i of the chunk): what the
+    batch engine produces, before ``results.tables`` turns it into the output contract."""
 
     program: Program
     as_of: dt.date

@@ -14,8 +14,9 @@ import numpy as np
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.lower_numpy import Frame, Kernel, broadcast, lower, missing_mask, to_tri
-from ..plan.interval import intervals_numpy
-from ..scoring.combine import band_levels, final_levels, matrix_score, rule_points, score_from_hits
+from ..scoring.interval import intervals_numpy
+from ..scoring.combine import band_levels, final_levels
+from ..scoring.methods import implementation
 from ..table import Codes, ListColumn, Table, Tri, day_number
 from .base import PackGrades, Reason, resolve_params
 
@@ -72,9 +73,9 @@ def field_missing(program: Program, table: Table) -> np.ndarray:
     return out
 
 
-def grade_table(program: Program, table: Table, as_of: dt.date,
-                params: Mapping[str, Any] | None = None) -> PackGrades:
-    """Grade a typed chunk with one pack."""
+def grade_columns(program: Program, table: Table, as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> PackGrades:
+    """Grade a chunk of typed columns with one pack: its ``PackGrades`` (numpy, row i = entity i)."""
     n = table.n
     ks = kernels(program)
     frame = Frame(n, table.columns, as_of, program.tables, _numpy_params(program, resolve_params(program, params)))
@@ -142,18 +143,12 @@ def grade_table(program: Program, table: Table, as_of: dt.date,
 
 def _score(program: Program, frame: Frame, hits: np.ndarray, ks: dict[str, Kernel],
            n: int) -> tuple[np.ndarray, np.ndarray]:
-    spec = program.score
-    if spec.method == "matrix":
-        assert spec.likelihood is not None and spec.severity is not None
-        s = matrix_score(spec, broadcast(ks[spec.likelihood.pointer](frame), n),
-                         broadcast(ks[spec.severity.pointer](frame), n))
-    elif spec.method == "expr":
-        assert spec.expr is not None
-        frame.rule_points = rule_points(program, hits)
-        s = np.asarray(broadcast(ks[spec.expr.pointer](frame), n), dtype=np.float64)
-    else:
-        with np.errstate(all="ignore"):
-            s = score_from_hits(program, hits)
+    def column(cexpr: CompiledExpr, rule_points: np.ndarray | None = None) -> np.ndarray:
+        frame.rule_points = rule_points
+        return np.asarray(broadcast(ks[cexpr.pointer](frame), n), dtype=np.float64)
+
+    with np.errstate(all="ignore"):
+        s = implementation(program.score.method, "batch")(program, hits, column)
     s = np.where(np.isfinite(s), s, np.nan)
     return s, ~np.isnan(s)
 

@@ -1,7 +1,8 @@
 """The reference engine: one entity at a time, in plain Python — slow and obviously right.
 
 It restates the grading semantics independently of the numpy code (see ``scoring.combine`` for the
-precedence), so the two can be held to each other by property tests.
+precedence; its score methods are in ``scoring.plain``), so the two can be held to each other by
+property tests.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any, Mapping
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
-from ..io.convert import convert_entity
-from ..plan.interval import adjust, finish
+from ..scoring.interval import adjust, finish
+from ..scoring.methods import implementation
+from ..scoring.plain import final_level
+from ..table.convert import convert_entity
 from .base import Reason, resolve_params
 
 name = "reference"
@@ -46,7 +49,7 @@ def field_is_missing(program: Program, name_: str, values: Mapping[str, Any]) ->
 
 def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
                  params: Mapping[str, Any]) -> dict[str, Any]:
-    """Grade one entity whose values are already typed (``io.convert.convert_entity``)."""
+    """Grade one entity whose values are already typed (``table.convert.convert_entity``)."""
     lookup = lambda table, key: program.tables[table].lookup_value(key)  # noqa: E731
     env = Env(values, as_of, lookup, {}, params)
     for dname, cexpr in program.derive:
@@ -131,57 +134,21 @@ def _ordered_gaps(program: Program, gaps: set[str]) -> list[str]:
     return [f.name for f in program.fields if f.name in gaps]
 
 
-def _group_totals(program: Program, fired: list[Any]) -> list[float]:
-    totals = {g: 0.0 for g in program.score.groups}
-    for rule in fired:
-        if rule.points:
-            totals[rule.group] += rule.points
-    return [t if cap is None else min(t, cap) for t, cap in zip(totals.values(), program.score.caps)]
-
-
 def _score(program: Program, fired: list[Any], env: Env) -> float | None:
-    spec = program.score
-    if spec.method in ("sum", "deduct"):
-        score = spec.base
-        for total in _group_totals(program, fired):
-            score = score + total if spec.method == "sum" else score - total
-    elif spec.method == "max":
-        score = max((r.points for r in fired), default=spec.base)
-    elif spec.method == "product":
-        best: dict[str, float] = {}
-        for r in fired:
-            best[r.group] = max(best.get(r.group, -math.inf), r.points)
-        score = spec.base
-        for g in spec.groups:
-            score = score * best.get(g, 1.0)
-    elif spec.method == "matrix":
-        assert spec.likelihood and spec.severity and spec.matrix
-        li, si = evaluate(spec.likelihood.node, env), evaluate(spec.severity.node, env)
-        rows, cols = len(spec.matrix), len(spec.matrix[0])
-        if li is None or si is None or not (float(li).is_integer() and float(si).is_integer()
-                                            and 1 <= li <= rows and 1 <= si <= cols):
-            return None
-        score = spec.matrix[int(li) - 1][int(si) - 1]
-    else:
-        assert spec.expr is not None
-        env.rule_points = 0.0
-        for total in _group_totals(program, fired):
-            env.rule_points += total
-        score = evaluate(spec.expr.node, env)
+    def value(cexpr: CompiledExpr, rule_points: float | None = None) -> Any:
+        env.rule_points = rule_points
+        return evaluate(cexpr.node, env)
+
+    score = implementation(program.score.method, "reference")(program, fired, value)
     return score if score is not None and math.isfinite(score) else None
 
 
 def _level(program: Program, score: float | None, fired: list[Any]) -> int:
-    n_levels = len(program.levels)
     if score is None:
-        band = 0 if program.on_missing == "worst" else n_levels - 1
+        band = 0 if program.on_missing == "worst" else len(program.levels) - 1
     else:
         band = program.score.band_of(score)
-    vetoes = [r.set_level for r in fired if r.set_level is not None]
-    veto = min(vetoes) if vetoes else n_levels
-    shift = sum(r.raise_ - r.lower for r in fired)
-    level = min(max(min(band, veto) - shift, 0), n_levels - 1)
-    return min(level, veto)
+    return final_level(program, band, fired)
 
 
 def _schedule(program: Program, level: int, env: Env, values: Mapping[str, Any], as_of: dt.date,

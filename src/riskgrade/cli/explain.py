@@ -12,6 +12,7 @@ from typing import Any
 from ..api import load_packs
 from ..errors import InputError
 from ..explain import explain, render_text
+from ..io.read import open_entities
 from .check import add_lang
 from .common import add_format, as_of, param
 
@@ -61,8 +62,6 @@ def read_entity(text: str) -> dict[str, Any]:
 
 def find_row(path: str, entity_id: str, id_column: str | None = None) -> dict[str, Any]:
     """The row of an entity file whose id is ``entity_id``, as the file holds it."""
-    from ..io.read import open_entities
-
     columns = [id_column] if id_column else ["entity_id", "id"]
     for chunk in open_entities(path):
         name = next((c for c in columns if c in chunk.table.column_names), None)

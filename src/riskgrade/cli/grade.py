@@ -7,7 +7,8 @@ import datetime as dt
 import sys
 from typing import Any
 
-from ..api import grade_file, load_packs
+from ..api import GradeOptions, grade_file, load_packs
+from ..scale.dask import grade_file_dask
 from .common import as_of, param
 
 EXAMPLE = """examples:
@@ -51,15 +52,15 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     packs = load_packs(*args.rules, pack=args.pack)
     day = args.as_of or dt.date.today()
+    options = GradeOptions(as_of=day, params=dict(args.param), chunk_rows=args.chunk_rows, id_column=args.id_column,
+                           encoding=args.encoding, sheet=args.sheet, keep=args.keep, explain=args.explain)
     sources: Any = args.inputs if len(args.inputs) > 1 else args.inputs[0]
     if args.engine == "dask":
-        return _run_dask(args, packs, day)
+        return _run_dask(args, packs, options)
     progress = _Progress(args.quiet)
     with progress:
-        counts, rejects = grade_file(sources, packs, args.output, as_of=day, params=dict(args.param),
-                                     chunk_rows=args.chunk_rows, id_column=args.id_column,
-                                     encoding=args.encoding, sheet=args.sheet, rejects_path=args.rejects,
-                                     on_chunk=progress.update, keep=args.keep, explain=args.explain)
+        counts, rejects = grade_file(sources, packs, args.output, options, rejects_path=args.rejects,
+                                     on_chunk=progress.update)
     for r in rejects[:20]:
         print(f"rejected: {r}", file=sys.stderr)
     if len(rejects) > 20:
@@ -72,18 +73,16 @@ def run(args: argparse.Namespace) -> int:
     return 1 if counts.rejected else 0
 
 
-def _run_dask(args: argparse.Namespace, packs: Any, day: dt.date) -> int:
-    from ..scale.dask import grade_file_dask
-
+def _run_dask(args: argparse.Namespace, packs: Any, options: GradeOptions) -> int:
     if len(args.inputs) != 1:
         print("riskgrade grade: --engine dask takes one input file", file=sys.stderr)
         return 2
-    counts, rejects = grade_file_dask(args.inputs[0], packs, args.output, as_of=day, params=dict(args.param),
-                                      scheduler=args.scheduler, rejects_path=args.rejects)
+    counts, rejects = grade_file_dask(args.inputs[0], packs, args.output, options, scheduler=args.scheduler,
+                                      rejects_path=args.rejects)
     for r in rejects[:20]:
         print(f"rejected: {r}", file=sys.stderr)
     if not args.quiet:
-        print(f"graded on Dask as of {day.isoformat()}: {counts}; wrote {args.output}", file=sys.stderr)
+        print(f"graded on Dask as of {options.as_of.isoformat()}: {counts}; wrote {args.output}", file=sys.stderr)
     return 1 if counts.rejected else 0
 
 

@@ -11,6 +11,7 @@ import sys
 from types import ModuleType
 from typing import Sequence
 
+from .._version import __version__
 from ..errors import RiskgradeError
 
 # One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
@@ -35,8 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: riskgrade grade examples/venues.csv --rules rules/ -o graded.xlsx",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from .. import __version__
-
     parser.add_argument("--version", action="version", version=f"riskgrade {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in commands().values():

@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..api import grade_table, load_packs
+from ..api import GradeOptions, grade_table, load_packs
 from ..grading import DEFAULT_KEEP
+from ..io.write import write_table
 from ..plan.capacity import WorkCalendar, read_capacity
-from ..plan.modifiers import modifier_inputs
+from ..plan.export import visits_table
+from ..plan.ledger import write_ledger
 from ..plan.planner import plan_inspections
 from .common import as_of, param
 
@@ -64,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
                             frozenset(args.workday))
     capacity = read_capacity(args.capacity, unit=args.unit) if args.capacity else None
     plan = plan_inspections(graded, packs, start=args.start, end=args.end, capacity=capacity, calendar=calendar,
-                            unit=args.unit, repeat=not args.no_repeat, params=dict(args.param),
-                            check_sha=not args.allow_pack_change)
+                            unit=args.unit, repeat=not args.no_repeat, check_sha=not args.allow_pack_change)
     if args.output:
         _write(args, plan, graded, packs)
     _report(plan, args)
@@ -73,15 +74,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace, packs: Any) -> Any:
-    """Grade the entity file, keeping the columns the plan and the modifiers need."""
-    from ..io.read import open_entities
-
-    first = next(iter(open_entities(args.graded, chunk_rows=1)), None)
-    present = set(first.table.column_names) if first is not None else set()
-    wanted = list(DEFAULT_KEEP) + ["open_hazards", "last_inspection"] + sorted(
-        set().union(*[modifier_inputs(p) for p in packs]))
-    keep = [c for c in dict.fromkeys(wanted) if c in present]
-    result = grade_table(args.graded, packs, as_of=args.as_of or args.start, params=dict(args.param), keep=keep)
+    """Grade the entity file, carrying the columns the plan's roll-ups read when the file has them."""
+    options = GradeOptions(as_of=args.as_of or args.start, params=dict(args.param),
+                           keep_if_present=DEFAULT_KEEP + ("open_hazards",))
+    result = grade_table(args.graded, packs, options)
     if result.counts.rejected:
         print(f"riskgrade plan: {result.counts}; rejected rows are not planned "
               "(riskgrade grade --rejects FILE lists them)", file=sys.stderr)
@@ -90,13 +86,8 @@ def _grade(args: argparse.Namespace, packs: Any) -> Any:
 
 def _write(args: argparse.Namespace, plan: Any, graded: Any, packs: Any) -> None:
     if Path(args.output).suffix.lower() == ".xlsx":
-        from ..plan.ledger import write_ledger
-
         write_ledger(args.output, graded, packs, plan=plan, lang=args.lang, check_sha=not args.allow_pack_change)
         return
-    from ..plan.export import visits_table
-    from ..io.write import write_table
-
     write_table(visits_table(plan, packs, args.lang), args.output)
 
 

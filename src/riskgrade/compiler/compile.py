@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..errors import PackError
 from ..expr.nodes import BOOLEAN, NUMBER
 from ..expr.parse import Scope
-from ..io.pack_source import PackSource
+from ..model.scoring import SCORE_METHODS
+from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
 from .lifecycle import check_lifecycle
@@ -86,16 +87,16 @@ def _check_score(ctx: Context, rules: list[CompiledRule]) -> CompiledScore:
                       severity="warning")
     caps = tuple(spec.caps.get(g) for g in groups)
     scope = ctx.scope
-    if spec.method == "expr":
+    method = SCORE_METHODS[spec.method]
+    if method.rule_points:
         scope = Scope(scope.fields, scope.items, scope.derived, scope.params, scope.tables, rule_points=True)
     expr = None if spec.expr is None else ctx.expression(spec.expr, "/score/expr", NUMBER, scope=scope)
     likelihood = None if spec.likelihood is None else ctx.expression(spec.likelihood, "/score/likelihood",
                                                                      NUMBER)
     severity = None if spec.severity is None else ctx.expression(spec.severity, "/score/severity", NUMBER)
-    default_base = {"product": 1.0}.get(spec.method, 0.0)
+    base = float(spec.base) if spec.base is not None else method.default_base
     return CompiledScore(
-        method=spec.method, base=float(spec.base) if spec.base is not None else default_base, groups=groups,
-        caps=caps, expr=expr, likelihood=likelihood, severity=severity,
+        method=spec.method, base=base, groups=groups, caps=caps, expr=expr, likelihood=likelihood, severity=severity,
         matrix=tuple(tuple(float(c) for c in row) for row in spec.matrix) if spec.matrix else None,
         bands=check_bands(ctx))
 

@@ -11,8 +11,9 @@ from typing import Any
 from ..errors import Diagnostic
 from ..expr.nodes import BOOLEAN, DATE, LIST, NUMBER, STRING, Type, names_in
 from ..expr.parse import ExprError, Scope, TableInfo, parse_expression, references
-from ..io.pack_source import PackSource
 from ..model import FieldSpec, ItemField
+from ..source.pack_source import PackSource
+from ..table.convert import convert_value
 from .program import CompiledExpr, CompiledField
 from .tables import VALUE_TYPES, CompiledTable
 
@@ -96,9 +97,7 @@ def _compile_field(name: str, spec: ItemField) -> CompiledField:
 def resolve_fields(ctx: Context) -> None:
     for name, spec in ctx.pack.fields.items():
         compiled = _compile_field(name, spec)
-        if compiled.default is not None:
-            from ..io.convert import convert_value  # the one place values are parsed
-
+        if compiled.default is not None:  # parsed where every cell is parsed: table.convert
             try:
                 compiled = _with_default(compiled, convert_value(compiled, compiled.default))
             except ValueError as exc:

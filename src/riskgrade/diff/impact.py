@@ -1,7 +1,7 @@
 """Impact of a pack change on a population: level transitions, who moved and why, per jurisdiction,
 and the change in inspection workload (inspections per year = Σ 365 / interval).
 
-Both versions grade the same entity file with the batch engine (``grade_table``). Every row of the
+Both versions grade the same entity file with the batch engine (``grading.grade_source``). Every row of the
 file is one member of the population on both sides — graded, not applicable, or rejected — so each
 pack's transition matrix adds up to the number of rows read.
 """
@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from ..api import GradeResult, grade_table
 from ..compiler import Program
+from ..grading import GradeOptions, GradeResult, grade_source
 
 NOT_APPLICABLE = "not_applicable"
 REJECTED = "rejected"
@@ -45,7 +45,7 @@ class Side:
 def grade_side(programs: Sequence[Program], entities: Any, as_of: dt.date,
                params: Mapping[str, Any] | None = None) -> Side:
     """Grade the population with one version of the packs."""
-    result = grade_table(entities, programs, as_of=as_of, params=params)
+    result = grade_source(entities, programs, GradeOptions(as_of=as_of, params=dict(params or {})))
     side = Side(programs, rows_in=result.counts.rows_in)
     _graded(side, result)
     _rejected(side, result, [p.pack_id for p in programs])

@@ -6,10 +6,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from ..api import load_packs
-from ..compiler import Program, compile_pack
+from ..compiler import Program, compile_pack, load_packs
 from ..errors import OptionError, PackError
-from ..io.pack_source import parse_pack
+from ..source.pack_source import parse_pack
 
 
 def load_version(spec: str) -> list[Program]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from ..compiler.load import loads_pack, pack_files
 from ..compiler.program import Program
 from ..errors import EngineError, OptionError
 from .effects import Alert, Effects
@@ -106,8 +107,6 @@ class Monitor:
 
     # --- the pack -----------------------------------------------------------------------------------------
     def _program(self, rules: Any, pack: str | None, pack_text: str | None) -> Program:
-        from ..api import loads_pack, pack_files
-
         if pack_text is None and rules is not None:
             candidates = []
             for f in pack_files(rules):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..compiler.program import CompiledAdjustment, Program
-from ..plan.interval import adjust, finish
+from ..scoring.interval import adjust, finish
 
 HISTORY = 50  # entries kept per entity (the journal keeps everything)
 

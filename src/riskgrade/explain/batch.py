@@ -12,11 +12,11 @@ import json
 from collections import deque
 from typing import Any, Iterator, Mapping, Sequence
 
+import numpy as np
 import pyarrow as pa
 
 from ..compiler.program import Program
-from ..grading import ChunkResult
-from ..io.read_base import RawChunk
+from ..table.chunks import RawChunk
 from .build import explain
 
 COLUMN = "explanation"
@@ -42,22 +42,22 @@ class ExplainingSource:
             self.pending.append(chunk)
             yield chunk
 
-    def add(self, result: ChunkResult) -> ChunkResult:
-        """The chunk's long table with an ``explanation`` column (JSON text per record)."""
+    def explained(self, long: pa.Table, graded_rows: np.ndarray) -> pa.Table:
+        """The next chunk's long table with an ``explanation`` column (JSON text per record);
+        ``graded_rows`` are the source row numbers of the entities it holds, in order."""
         raw = self.pending.popleft()
         position = {int(r): i for i, r in enumerate(raw.row_numbers)}
         rows = raw.table.to_pylist()
-        packs = result.long.column("pack").to_pylist()
-        per_entity = len(packs) // max(1, len(result.rows))
+        packs = long.column("pack").to_pylist()
+        per_entity = len(packs) // max(1, len(graded_rows))
         texts = []
         for k, pack_id in enumerate(packs):
-            entity = rows[position[int(result.rows[k // per_entity])]]
+            entity = rows[position[int(graded_rows[k // per_entity])]]
             program = self.programs[pack_id]
             params = {n: v for n, v in self.params.items() if n in program.params}
             texts.append(json.dumps(explain(program, entity, self.as_of, params), ensure_ascii=False,
                                     separators=(",", ":")))
-        long = result.long.append_column(COLUMN, pa.array(texts, type=pa.string()))
-        return ChunkResult(long, result.wide, result.rejects, result.rows)
+        return long.append_column(COLUMN, pa.array(texts, type=pa.string()))
 
 
 def with_column(table: pa.Table) -> pa.Table:

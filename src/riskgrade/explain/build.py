@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
+from .._version import __version__
 from ..backends import reference
 from ..backends.base import resolve_params
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
 from ..expr.nodes import names_in
-from ..io.convert import convert_entity
+from ..scoring.methods import declaration
+from ..table.convert import convert_entity
 from .values import jsonable, text
 
 
 def provenance(program: Program) -> dict[str, Any]:
     """What identifies the pack a grade was made with: id, version, canonical content hash, file."""
-    from .. import __version__
-
     return {"pack": program.pack_id, "pack_version": program.version, "pack_sha256": program.sha256,
             "pack_file": program.file, "riskgrade_version": __version__}
 
@@ -45,7 +45,7 @@ def explain(program: Program, entity: Mapping[str, Any], as_of: dt.date,
 
 def explain_values(program: Program, values: Mapping[str, Any], as_of: dt.date,
                    params: Mapping[str, Any]) -> dict[str, Any]:
-    """The explanation of an entity whose values are already typed (``io.convert.convert_entity``)."""
+    """The explanation of an entity whose values are already typed (``table.convert.convert_entity``)."""
     record = reference.grade_entity(program, values, as_of, params)
     if "rejected" in record:
         return {"rejected": [{"field": f, "value": jsonable(v), "reason": r, "code": c}
@@ -127,7 +127,7 @@ def _score(program: Program, fired: list[Any], score: float | None) -> dict[str,
     out: dict[str, Any] = {"method": spec.method, "base": spec.base, "value": score,
                            "points": [{"rule": r.id, "points": r.points} for r in fired if r.points]}
     capped = []
-    for group, cap in zip(spec.groups, spec.caps):
+    for group, cap in zip(spec.groups, spec.caps if "caps" in declaration(spec.method).allows else ()):
         total = sum(r.points for r in fired if r.group == group)
         if cap is not None and total > cap:
             capped.append({"group": group, "points": total, "cap": cap})

@@ -1,7 +1,10 @@
 """The whitelisted functions, declared once: name, signature, result type, documentation.
 
-Every backend implements each of them (``interpret.SCALAR_FUNCTIONS``/``AGGREGATES`` and
-``lower_numpy``'s tables); a test holds them to this list.
+Every backend implements each of them: the interpreter (``interpret.SCALAR_FUNCTIONS``,
+``LAZY_FUNCTIONS``, ``AGGREGATES``), the numpy lowering (``NUMPY_FUNCTIONS``, ``NUMPY_AGGREGATES``),
+and the durable lowering, which routes every call through a precomputed value
+(``backends.durable.rulesets.ROUTED_FUNCTIONS``). ``tests/expr/test_functions.py`` holds them to
+this list and grades an expression with each function on all three engines.
 """
 
 from __future__ import annotations

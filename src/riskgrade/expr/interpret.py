@@ -175,15 +175,25 @@ SCALAR_FUNCTIONS: dict[str, Callable[[list[Any], Env], Any]] = {
 }
 
 
+def _coalesce(n: Call, env: Env) -> Any:
+    for arg in n.args:
+        v = evaluate(arg, env)
+        if v is not None:
+            return v
+    return None
+
+
+# Functions that see their arguments unevaluated: a missing argument does not make them missing.
+LAZY_FUNCTIONS: dict[str, Callable[[Call, Env], Any]] = {
+    "coalesce": _coalesce,
+    "is_missing": lambda n, env: evaluate(n.args[0], env) is None,
+}
+
+
 def _call(n: Call, env: Env) -> Any:
-    if n.func == "coalesce":
-        for arg in n.args:
-            v = evaluate(arg, env)
-            if v is not None:
-                return v
-        return None
-    if n.func == "is_missing":
-        return evaluate(n.args[0], env) is None
+    lazy = LAZY_FUNCTIONS.get(n.func)
+    if lazy is not None:
+        return lazy(n, env)
     args = [evaluate(a, env) for a in n.args]
     if any(a is None for a in args):
         return None

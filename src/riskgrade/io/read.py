@@ -17,13 +17,13 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import InputError
-from .read_base import EntitySource, RawChunk, SourceReject
+from ..table.chunks import RawChunk, SourceReject
+from .read_base import EntitySource
 from .read_csv import CsvSource
 from .read_jsonl import JsonlSource
 from .read_memory import ArrowSource, DataFrameSource
 from .read_parquet import ParquetSource
 from .read_records import RecordsSource
-from .read_xlsx import XlsxSource
 
 __all__ = ["EntitySource", "RawChunk", "SourceReject", "open_entities", "FILE_FORMATS"]
 
@@ -87,6 +87,8 @@ def _open_kind(path: Path, kind: str, encoding: str | None, chunk_rows: int,
         return JsonlSource(path, encoding=encoding, chunk_rows=chunk_rows)
     if kind == "parquet":
         return ParquetSource(path, chunk_rows=chunk_rows)
+    from .read_xlsx import XlsxSource  # openpyxl is loaded when a workbook is read, not on import
+
     return XlsxSource(path, sheet=sheet, chunk_rows=chunk_rows)
 
 

@@ -7,34 +7,15 @@ holds them. Turning cells into the types a pack declares is the next stage's job
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError
+from ..table.chunks import RawChunk, SourceReject
 
 # Characters a spreadsheet or an editor leaves around a header name: whitespace and the BOM.
 _NAME_JUNK = " \t\r\n\v\f\u00a0\u3000\ufeff"
-
-
-@dataclass
-class RawChunk:
-    """A run of consecutive rows, one column per input column, with each row's source row number."""
-
-    table: pa.Table
-    row_numbers: np.ndarray  # int64: line (CSV, JSONL), sheet row (xlsx) or 1-based position
-
-    def __len__(self) -> int:
-        return self.table.num_rows
-
-
-@dataclass
-class SourceReject:
-    """A row that could not even be split into cells; ``reason`` says what is wrong and what to do."""
-
-    row: int
-    reason: str
 
 
 class EntitySource:

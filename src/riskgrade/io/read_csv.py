@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
-from .read_base import EntitySource, RawChunk, clean_names, rechunk, rename
+from ..table.chunks import RawChunk
+from .read_base import EntitySource, clean_names, rechunk, rename
 
 SAMPLE_BYTES = 4 << 20  # how much of the file is decoded to choose an encoding
 BLOCK_BYTES = 1 << 20   # pyarrow's parse block; a header row must fit in one

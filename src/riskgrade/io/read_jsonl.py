@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .read_base import EntitySource, RawChunk
+from ..table.chunks import RawChunk
+from .read_base import EntitySource
 from .read_records import RowBatcher
 
 _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",

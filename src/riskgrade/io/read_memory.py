@@ -10,7 +10,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from .read_base import EntitySource, RawChunk, clean_names, positions, rename
+from ..table.chunks import RawChunk
+from .read_base import EntitySource, clean_names, positions, rename
 from .read_columns import build_column
 
 

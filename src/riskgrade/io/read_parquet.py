@@ -8,7 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .read_base import EntitySource, RawChunk, clean_names, positions, rechunk, rename
+from ..table.chunks import RawChunk
+from .read_base import EntitySource, clean_names, positions, rechunk, rename
 
 
 class ParquetSource(EntitySource):

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .read_base import EntitySource, RawChunk, clean_names, rename
+from ..table.chunks import RawChunk
+from .read_base import EntitySource, clean_names, rename
 from .read_columns import merge_keys, table_from_rows
 
 

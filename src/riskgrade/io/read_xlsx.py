@@ -20,7 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .read_base import EntitySource, RawChunk, clean_names
+from ..table.chunks import RawChunk
+from .read_base import EntitySource, clean_names
 from .read_columns import build_column, dates_if_all_midnight
 
 _BAD_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError)

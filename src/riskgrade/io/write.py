@@ -14,15 +14,15 @@ import tempfile
 import weakref
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 
 from ..errors import OutputError
+from ..results.rejects import RowReject, rejects_table
 from .write_csv import CsvSink
 from .write_jsonl import JsonlSink
 from .write_parquet import ParquetSink
-from .write_xlsx import XlsxSink
 
 __all__ = ["ResultWriter", "write_table", "OUTPUT_FORMATS"]
 
@@ -65,7 +65,7 @@ class ResultWriter:
         if self._state != "open":
             raise OutputError(f"{self.path}: the writer is already {self._state}")
         try:
-            if isinstance(self._sink, XlsxSink):
+            if self.format == "xlsx":  # the one format with a second sheet
                 self._sink.write(long, wide)
             else:
                 self._sink.write(long)
@@ -127,6 +127,8 @@ def _as_table(data: pa.Table | pa.RecordBatch | None) -> pa.Table | None:
 
 def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str]) -> Any:
     if kind == "xlsx":
+        from .write_xlsx import XlsxSink  # openpyxl is loaded when a workbook is written, not on import
+
         return XlsxSink(file, name, sheet_names)
     return {"jsonl": JsonlSink, "csv": CsvSink, "parquet": ParquetSink}[kind](file, name)
 
@@ -198,3 +200,9 @@ def _drop(sink: Any, file: Any, path: str) -> None:
         os.remove(path)
     except FileNotFoundError:
         pass
+
+
+def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str]) -> None:
+    """The rejected rows as JSON Lines (or CSV for a ``.csv`` path), written atomically; values as
+    text (``results.rejects``), the same whichever path graded the rows."""
+    write_table(rejects_table(rejects), path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ..compiler.program import Program
+from ..scoring.methods import declaration, implementation
 from .context import LintContext, fmt
 
 
@@ -39,22 +40,7 @@ def band_order(ctx: LintContext) -> None:
 
 def score_range(program: Program) -> tuple[float, float]:
     """Lowest and highest score the pack's scoring can give (-inf/inf where it cannot tell)."""
-    spec = program.score
-    if spec.method in ("sum", "deduct"):
-        lo = hi = 0.0
-        for g, cap in zip(spec.groups, spec.caps):
-            points = [r.points for r in program.rules if r.group == g]
-            neg, pos = sum(p for p in points if p < 0), sum(p for p in points if p > 0)
-            lo += neg if cap is None else min(neg, cap)
-            hi += pos if cap is None else min(pos, cap)
-        return (spec.base + lo, spec.base + hi) if spec.method == "sum" else (spec.base - hi, spec.base - lo)
-    if spec.method == "max":
-        points = [r.points for r in program.rules] + [spec.base]
-        return min(points), max(points)
-    if spec.method == "matrix" and spec.matrix:
-        cells = [c for row in spec.matrix for c in row]
-        return min(cells), max(cells)
-    return -math.inf, math.inf
+    return implementation(program.score.method, "bounds")(program)
 
 
 def reachable_levels(program: Program) -> set[int]:
@@ -62,7 +48,7 @@ def reachable_levels(program: Program) -> set[int]:
     n = len(program.levels)
     lo, hi = score_range(program)
     bands = {level for blo, bhi, level in program.score.bands if blo <= hi and bhi > lo}
-    if program.score.method in ("matrix", "expr", "product"):  # the score may be missing
+    if declaration(program.score.method).may_be_missing:
         bands.add(0 if program.on_missing == "worst" else n - 1)
     vetoes = {r.set_level for r in program.rules if r.set_level is not None} | {n}
     up = sum(r.raise_ for r in program.rules)

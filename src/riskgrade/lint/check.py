@@ -10,7 +10,7 @@ from pathlib import Path
 from ..compiler import compile_pack
 from ..compiler.program import Program
 from ..errors import PackError
-from ..io.pack_source import PackSource, read_pack
+from ..source.pack_source import PackSource, read_pack
 from ..packtest import PackTestReport, run_pack_tests
 from .findings import Finding, from_diagnostic, sort_findings
 from .runner import lint_pack

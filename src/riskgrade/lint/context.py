@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..compiler.program import Program
-from ..io.pack_source import PackSource
+from ..source.pack_source import PackSource
 from ..model import Pack
 from .findings import Finding, lint_finding
 

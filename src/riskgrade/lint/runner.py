@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..compiler.program import Program
-from ..io.pack_source import PackSource
+from ..source.pack_source import PackSource
 from .bands import band_order, unreachable_levels, unused_caps
 from .basis import basis
 from .conditions import conditions

@@ -12,7 +12,8 @@ import pyarrow as pa
 
 from ..compiler.program import Program
 from ._pandas import pandas
-from .planner import REASONS, InspectionPlan
+from .planner import REASONS
+from .views import InspectionPlan
 
 
 def visits_table(plan: InspectionPlan, packs: Program | Sequence[Program], lang: str = "zh") -> pa.Table:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Sequence
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..compiler.program import Program
 from ..errors import OptionError, OutputError
@@ -21,10 +19,13 @@ from ._pandas import pandas
 from .controls import control_list
 from .graded import JURISDICTIONS, as_graded, programs_for
 from .labels import HEADERS, SHEETS, WORDS, text
-from .planner import REASONS, InspectionPlan
+from .planner import REASONS
+from .views import InspectionPlan
 from .jurisdiction import rollups
 from .schedule import inspection_schedule
-from .xlsx_sheet import SheetWriter, sheet_title
+
+if TYPE_CHECKING:
+    from .xlsx_sheet import SheetWriter
 
 PACK_COLUMNS = ("entity_id", "name") + JURISDICTIONS + (
     "level", "score", "responsible", "owner", "inspection_interval_days", "adjustments", "next_inspection",
@@ -46,20 +47,21 @@ def write_ledger(path: str | os.PathLike[str], graded: Any, packs: Program | Seq
     df = as_graded(graded)
     programs = programs_for(df, packs, check_sha=check_sha)
     on = on or (plan.start if plan is not None else None)
-    book = Workbook(write_only=True)
-    writer, taken = SheetWriter(book), set()
-    _summary(writer, taken, df, programs, on, lang, check_sha)
+    from .xlsx_sheet import SheetWriter  # openpyxl is loaded when a workbook is written, not on import
+
+    writer = SheetWriter()
+    _summary(writer, df, programs, on, lang, check_sha)
     schedule = plan.schedule if plan is not None and on == plan.start else inspection_schedule(
         df, list(programs.values()), on=on, check_sha=check_sha)
     controls = control_list(df, list(programs.values()), check_sha=check_sha)
     for pid, program in programs.items():
         frame = pack_sheet(df[df["pack"] == pid], schedule[schedule["pack"] == pid],
                            controls[controls["pack"] == pid], program, lang)
-        writer.write(sheet_title(program.title.get(lang) or pid, taken), frame, _headers(frame, lang),
+        writer.write(program.title.get(lang) or pid, frame, _headers(frame, lang),
                      colour_of={"level": "_color"})
     if plan is not None:
-        _plan_sheets(writer, taken, plan, programs, lang)
-    _save(book, path)
+        _plan_sheets(writer, plan, programs, lang)
+    _save(writer.book, path)
 
 
 def pack_sheet(rows: Any, schedule: Any, controls: Any, program: Program, lang: str) -> Any:
@@ -97,7 +99,7 @@ def _adjustments(modifiers: Any, campaigns: Any) -> list[str]:
     return mods + (list(campaigns) if isinstance(campaigns, list) else [])
 
 
-def _summary(writer: SheetWriter, taken: set[str], df: Any, programs: dict[str, Program], on: dt.date | None,
+def _summary(writer: SheetWriter, df: Any, programs: dict[str, Program], on: dt.date | None,
              lang: str, check_sha: bool) -> None:
     pd = pandas()
     parts = []
@@ -110,25 +112,23 @@ def _summary(writer: SheetWriter, taken: set[str], df: Any, programs: dict[str, 
     levels = {lv.id: (lv.label.get(lang), lv.color) for p in programs.values() for lv in p.levels}
     headers = [levels[c][0] if c in levels else text(HEADERS, c, lang) for c in summary.columns]
     colours = {c: levels[c][1] for c in summary.columns if c in levels}
-    writer.write(sheet_title(text(SHEETS, "summary", lang), taken), summary, headers, header_colours=colours)
+    writer.write(text(SHEETS, "summary", lang), summary, headers, header_colours=colours)
 
 
-def _plan_sheets(writer: SheetWriter, taken: set[str], plan: InspectionPlan, programs: dict[str, Program],
-                 lang: str) -> None:
+def _plan_sheets(writer: SheetWriter, plan: InspectionPlan, programs: dict[str, Program], lang: str) -> None:
     unit = plan.unit
     for key, frame in (("workload", plan.workload), ("weekly", plan.weekly()), ("monthly", plan.monthly())):
         frame = _flagged(frame, lang)
-        writer.write(sheet_title(text(SHEETS, key, lang), taken), frame, _headers(frame, lang, programs),
+        writer.write(text(SHEETS, key, lang), frame, _headers(frame, lang, programs),
                      flag="_flag", formats={"utilisation": "0%"})
     unplanned = _visits(plan.unplanned, programs, lang)
     unplanned["reason"] = [REASONS[r][0 if lang == "zh" else 1] for r in plan.unplanned["reason"]]
-    writer.write(sheet_title(text(SHEETS, "unplanned", lang), taken), unplanned, _headers(unplanned, lang),
+    writer.write(text(SHEETS, "unplanned", lang), unplanned, _headers(unplanned, lang),
                  colour_of={"level": "_color"})
     daily = _visits(plan.planned, programs, lang)
     for name, frame in daily.groupby(unit, sort=True):
-        title = sheet_title(f"{text(SHEETS, 'plan', lang)}-{name}", taken)
         frame = frame.drop(columns=[unit]).reset_index(drop=True)
-        writer.write(title, frame, _headers(frame, lang), colour_of={"level": "_color"})
+        writer.write(f"{text(SHEETS, 'plan', lang)}-{name}", frame, _headers(frame, lang), colour_of={"level": "_color"})
 
 
 def _visits(visits: Any, programs: dict[str, Program], lang: str) -> Any:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from ..compiler.program import Program
 from ..errors import OptionError
 from .capacity import Capacity, StationCapacity, WorkCalendar
 from .schedule import inspection_schedule
+from .views import InspectionPlan, PlanCounts, planned_frame, unplanned_frame, workload_frame
 
 REASONS = {
     "over_capacity": ("超出检查力量", "over capacity"),
@@ -31,75 +31,12 @@ REASONS = {
     "no_capacity": ("无检查力量记录", "no capacity for this unit"),
     "no_unit": ("未填所属单位", "no unit (station) recorded"),
 }
-VISIT_COLUMNS = ("entity_id", "name", "city", "county", "station", "grid", "pack", "level", "rank", "color",
-                 "inspection_interval_days", "modifiers", "campaigns", "next_inspection")
 _EPOCH = dt.date(1970, 1, 1)
-
-
-@dataclass(frozen=True)
-class PlanCounts:
-    """``visits`` = ``planned`` + ``unplanned``; ``due`` rows each make one first visit, ``repeat_visits`` follow."""
-
-    due: int
-    visits: int
-    planned: int
-    unplanned: int
-    repeat_visits: int
-
-    def __str__(self) -> str:
-        return (f"{self.due} due = {self.visits} visits ({self.repeat_visits} repeat) "
-                f"= {self.planned} planned + {self.unplanned} unplanned")
-
-
-@dataclass
-class InspectionPlan:
-    """The plan: ``planned`` (one row per visit: date, unit, slot, entity …), ``unplanned`` (with
-    ``reason``), ``workload`` (per unit: capacity, demand, over capacity), and ``schedule`` (the
-    inspection frequency table the plan was made from). Views: ``daily``, ``weekly``, ``monthly``."""
-
-    start: dt.date
-    end: dt.date
-    unit: str
-    planned: Any
-    unplanned: Any
-    workload: Any
-    schedule: Any
-    counts: PlanCounts
-    calendar: WorkCalendar = field(default_factory=WorkCalendar)
-    capacity: Capacity | None = None
-
-    def daily(self, day: dt.date | None = None, unit: str | None = None) -> Any:
-        """The daily list (日巡查): planned visits by date, unit and slot; optionally one day or unit."""
-        out = self.planned
-        if day is not None:
-            out = out[out["date"] == np.datetime64(day, "s")]
-        if unit is not None:
-            out = out[out[self.unit] == unit]
-        return out.reset_index(drop=True)
-
-    def weekly(self) -> Any:
-        """The weekly summary (周汇总) per unit and week (weeks start on Monday)."""
-        from .views import period_summary
-
-        return period_summary(self, "week")
-
-    def monthly(self) -> Any:
-        """The monthly review (月审查) per unit and month."""
-        from .views import period_summary
-
-        return period_summary(self, "month")
-
-    @property
-    def over_capacity(self) -> list[str]:
-        """Units whose demand in the period exceeds their capacity."""
-        w = self.workload
-        return sorted(set(w.loc[w["over_capacity"].fillna(False).astype(bool), self.unit]))
 
 
 def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: dt.date, end: dt.date,
                      capacity: Capacity | None = None, calendar: WorkCalendar | None = None,
-                     unit: str = "station", repeat: bool = True, params: Mapping[str, Any] | None = None,
-                     check_sha: bool = True) -> InspectionPlan:
+                     unit: str = "station", repeat: bool = True, check_sha: bool = True) -> InspectionPlan:
     """Plan the inspections due from ``start`` to ``end`` (both included) within each unit's capacity.
 
     ``graded`` is a GradeResult, a graded file, an Arrow table or a DataFrame; ``capacity`` as read
@@ -110,7 +47,7 @@ def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: 
     calendar = calendar or WorkCalendar()
     if capacity is not None and capacity.unit != unit:
         raise OptionError(f"the capacity file is per {capacity.unit}, the plan per {unit}")
-    schedule = inspection_schedule(graded, packs, on=start, params=params, check_sha=check_sha)
+    schedule = inspection_schedule(graded, packs, on=start, check_sha=check_sha)
     if unit not in schedule:
         raise OptionError(f"the grades have no '{unit}' column to plan by; carry it with riskgrade grade --keep {unit}")
     workdays = [_day(d) for d in calendar.workdays(start, end)]
@@ -121,8 +58,6 @@ def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: 
     assert first == len(due), "every due row is planned or listed unplanned exactly once as a first visit"
     counts = PlanCounts(len(due), len(planned) + len(unplanned), len(planned), len(unplanned),
                         len(planned) + len(unplanned) - len(due))
-    from .views import planned_frame, unplanned_frame, workload_frame
-
     plan = InspectionPlan(start, end, unit, planned_frame(due, planned, unit), unplanned_frame(due, unplanned, unit, end),
                           None, schedule, counts, calendar, capacity)
     plan.workload = workload_frame(plan, demand, len(workdays))

@@ -1,20 +1,74 @@
-"""The plan's tables: visits planned and unplanned, workload per unit, weekly and monthly summaries."""
+"""The plan and its tables: visits planned and unplanned, workload per unit, weekly and monthly summaries."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ._pandas import pandas
-
-if TYPE_CHECKING:
-    from .capacity import StationCapacity
-    from .planner import InspectionPlan
+from .capacity import Capacity, StationCapacity, WorkCalendar
 
 _CARRIED = ("entity_id", "name", "city", "county", "station", "grid", "pack", "level", "rank", "color",
             "inspection_interval_days", "modifiers", "campaigns")
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """``visits`` = ``planned`` + ``unplanned``; ``due`` rows each make one first visit, ``repeat_visits`` follow."""
+
+    due: int
+    visits: int
+    planned: int
+    unplanned: int
+    repeat_visits: int
+
+    def __str__(self) -> str:
+        return (f"{self.due} due = {self.visits} visits ({self.repeat_visits} repeat) "
+                f"= {self.planned} planned + {self.unplanned} unplanned")
+
+
+@dataclass
+class InspectionPlan:
+    """The plan: ``planned`` (one row per visit: date, unit, slot, entity …), ``unplanned`` (with
+    ``reason``), ``workload`` (per unit: capacity, demand, over capacity), and ``schedule`` (the
+    inspection frequency table the plan was made from). Views: ``daily``, ``weekly``, ``monthly``."""
+
+    start: dt.date
+    end: dt.date
+    unit: str
+    planned: Any
+    unplanned: Any
+    workload: Any
+    schedule: Any
+    counts: PlanCounts
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    capacity: Capacity | None = None
+
+    def daily(self, day: dt.date | None = None, unit: str | None = None) -> Any:
+        """The daily list (日巡查): planned visits by date, unit and slot; optionally one day or unit."""
+        out = self.planned
+        if day is not None:
+            out = out[out["date"] == np.datetime64(day, "s")]
+        if unit is not None:
+            out = out[out[self.unit] == unit]
+        return out.reset_index(drop=True)
+
+    def weekly(self) -> Any:
+        """The weekly summary (周汇总) per unit and week (weeks start on Monday)."""
+        return period_summary(self, "week")
+
+    def monthly(self) -> Any:
+        """The monthly review (月审查) per unit and month."""
+        return period_summary(self, "month")
+
+    @property
+    def over_capacity(self) -> list[str]:
+        """Units whose demand in the period exceeds their capacity."""
+        w = self.workload
+        return sorted(set(w.loc[w["over_capacity"].fillna(False).astype(bool), self.unit]))
 
 
 def _carried(due: Any, rows: np.ndarray, unit: str) -> dict[str, Any]:
@@ -50,7 +104,7 @@ def unplanned_frame(due: Any, unplanned: list[tuple], unit: str, end: dt.date) -
     return out.sort_values(["rank", "due", "entity_id"], kind="stable").reset_index(drop=True)
 
 
-def workload_frame(plan: "InspectionPlan", pools: dict[tuple[str, str | None], tuple["StationCapacity | None", int, int]],
+def workload_frame(plan: InspectionPlan, pools: dict[tuple[str, str | None], tuple[StationCapacity | None, int, int]],
                    workdays: int) -> Any:
     """Per unit (and pack, where a department has its own capacity row): capacity against demand."""
     pd = pandas()
@@ -74,7 +128,7 @@ def workload_frame(plan: "InspectionPlan", pools: dict[tuple[str, str | None], t
     return out
 
 
-def period_summary(plan: "InspectionPlan", period: str) -> Any:
+def period_summary(plan: InspectionPlan, period: str) -> Any:
     """Per unit and week (or month): visits planned by level, visits left unplanned, capacity, load."""
     unit = plan.unit
     levels = _level_ids(plan)
@@ -96,7 +150,7 @@ def period_summary(plan: "InspectionPlan", period: str) -> Any:
     return out.sort_values([out.columns[1], unit], kind="stable").reset_index(drop=True)
 
 
-def _level_ids(plan: "InspectionPlan") -> list[str]:
+def _level_ids(plan: InspectionPlan) -> list[str]:
     ranked = plan.schedule[["rank", "level"]].dropna().drop_duplicates().sort_values("rank")
     return list(dict.fromkeys(ranked["level"]))
 
@@ -109,7 +163,7 @@ def _period_start(dates: Any, period: str) -> Any:
     return d.dt.to_period("M").dt.start_time.astype("datetime64[s]")
 
 
-def _capacity(plan: "InspectionPlan", unit: Any, start: Any, period: str) -> float:
+def _capacity(plan: InspectionPlan, unit: Any, start: Any, period: str) -> float:
     """Inspections the unit can make in the part of the period that lies in the plan (NaN: unlimited)."""
     if plan.capacity is None:
         return float("nan")

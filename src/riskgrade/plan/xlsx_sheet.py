@@ -10,6 +10,7 @@ import math
 import unicodedata
 from typing import Any, Sequence
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -35,7 +36,8 @@ def sheet_title(text: str, taken: set[str]) -> str:
 
 
 class SheetWriter:
-    """Writes a DataFrame into a new write-only sheet of ``book``.
+    """Writes DataFrames into new sheets of a write-only workbook (``book``), each sheet's title made
+    valid and unique.
 
     ``colour_of``: column -> the column holding that cell's colour name (level cells);
     ``flag``: a boolean column whose true rows are marked; ``header_colours``: column -> colour;
@@ -43,8 +45,9 @@ class SheetWriter:
     Columns whose name starts with ``_`` are not written: they only steer the styles.
     """
 
-    def __init__(self, book: Any) -> None:
-        self.book = book
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        self.titles: set[str] = set()
         self.fills = {k: (PatternFill("solid", start_color=f, end_color=f), Font(name="Calibri", color=t, bold=k == "red"))
                       for k, (f, t) in COLOURS.items()}
         self.wrap_style = Alignment(wrap_text=True, vertical="top")
@@ -53,7 +56,7 @@ class SheetWriter:
     def write(self, title: str, df: Any, headers: Sequence[str], *, colour_of: dict[str, str] | None = None,
               flag: str | None = None, header_colours: dict[str, str] | None = None,
               formats: dict[str, str] | None = None, wrap: Sequence[str] = ()) -> Any:
-        ws = self.book.create_sheet(title)
+        ws = self.book.create_sheet(sheet_title(title, self.titles))
         shown = [c for c in df.columns if not c.startswith("_")]  # "_" columns steer styles only
         self._widths(ws, df, shown, headers)
         ws.freeze_panes = "A2"

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
-from ..plan.interval import adjustment_ids
+from ..scoring.interval import adjustment_ids
 from ..table import Codes, Tri
 
 CONTRACT_COLUMNS = (

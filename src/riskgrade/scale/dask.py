@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Mapping, Sequence
 
 import pyarrow as pa
 
 from ..compiler import Program
-from ..errors import EngineError
-from ..grading import Grader
-from .partition import grade_arrow_with_rejects, rejects_schema
+from ..errors import EngineError, OptionError
+from ..grading import Counts, GradeOptions, Grader
+from ..io.write import ResultWriter, write_rejects
+from ..results.rejects import REJECTS_SCHEMA, RowReject, from_table
+from .partition import grade_arrow_with_rejects
 
 
 def _dask() -> Any:
@@ -22,49 +23,55 @@ def _dask() -> Any:
     return dask, dd
 
 
-def read_dask(path: str, *, blocksize: str = "64MB") -> Any:
+def read_dask(path: str, *, blocksize: str = "64MB", encoding: str | None = None) -> Any:
     """A Dask DataFrame of raw entity rows: Parquet as stored, CSV with every column as text."""
     _, dd = _dask()
     if str(path).endswith((".parquet", ".pq")):
         return dd.read_parquet(path)
     return dd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], blocksize=blocksize,
-                       encoding="utf-8-sig")
+                       encoding=encoding or "utf-8-sig")
 
 
-def grade_dask(ddf: Any, packs: Sequence[Program], *, as_of: dt.date,
-               params: Mapping[str, Any] | None = None) -> tuple[Any, Any]:
+def _dask_options(options: GradeOptions | None, settings: Mapping[str, Any]) -> GradeOptions:
+    options = GradeOptions.of(options, **settings)
+    unsupported = [name for name in ("explain", "sheet") if getattr(options, name)]
+    if unsupported:
+        raise OptionError(f"the Dask engine does not support {', '.join(unsupported)}; grade with the batch engine")
+    return options
+
+
+def grade_dask(ddf: Any, packs: Sequence[Program], options: GradeOptions | None = None,
+               **settings: Any) -> tuple[Any, Any]:
     """Lazily grade every partition: (graded long form, rejected rows), both Dask DataFrames.
 
+    Options as for ``riskgrade.grade_table`` (a ``GradeOptions`` and/or its fields as keywords).
     Rejected rows carry ``source = "partition N"`` and their row number within that partition.
     Compute both in one ``dask.compute`` call so that each partition is graded once.
     """
     dask, dd = _dask()
-    Grader(list(packs), as_of, dict(params or {}))  # validate the options before any task runs
-    parts = ddf.to_delayed()
+    options = _dask_options(options, settings)
+    Grader(list(packs), options)  # the options checked against the packs before any task runs
     graded, rejected = [], []
-    for i, part in enumerate(parts):
-        pair = dask.delayed(_grade_part, nout=2)(list(packs), as_of, part, dict(params or {}), i)
+    for i, part in enumerate(ddf.to_delayed()):
+        pair = dask.delayed(_grade_part, nout=2)(list(packs), options, part, i)
         graded.append(pair[0])
         rejected.append(pair[1])
-    meta_graded = _pandas(Grader(list(packs), as_of, dict(params or {}), keep=[]).schema.empty_table())
-    meta_rejects = _pandas(rejects_schema().empty_table())
-    return (dd.from_delayed(graded, meta=_with_kept(meta_graded, ddf)),
+    meta_graded = _pandas(Grader(list(packs), GradeOptions.of(options, keep=())).schema.empty_table())
+    meta_rejects = _pandas(REJECTS_SCHEMA.empty_table())
+    return (dd.from_delayed(graded, meta=_with_kept(meta_graded, ddf, options)),
             dd.from_delayed(rejected, meta=meta_rejects))
 
 
-def _with_kept(meta: Any, ddf: Any) -> Any:
-    from ..grading import DEFAULT_KEEP
-
-    kept = [c for c in DEFAULT_KEEP if c in ddf.columns]
+def _with_kept(meta: Any, ddf: Any, options: GradeOptions) -> Any:
+    kept = list(options.keep) if options.keep is not None else [c for c in options.keep_if_present if c in ddf.columns]
     for i, name in enumerate(kept, 1):
         meta.insert(i, name, meta["entity_id"].copy())
     return meta
 
 
-def _grade_part(packs: list[Program], as_of: dt.date, frame: Any, params: dict[str, Any],
-                index: int) -> tuple[Any, Any]:
+def _grade_part(packs: list[Program], options: GradeOptions, frame: Any, index: int) -> tuple[Any, Any]:
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    graded, rejects = grade_arrow_with_rejects(packs, as_of, table, params, 1, f"partition {index}")
+    graded, rejects = grade_arrow_with_rejects(packs, options, table, None, 1, f"partition {index}")
     return _pandas(graded), _pandas(rejects)
 
 
@@ -75,23 +82,21 @@ def _pandas(table: pa.Table) -> Any:
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def grade_file_dask(source: str, packs: Sequence[Program], output: str, *, as_of: dt.date,
-                    params: Mapping[str, Any] | None = None, scheduler: str | None = None,
-                    rejects_path: str | None = None, blocksize: str = "64MB") -> tuple[Any, list[Any]]:
+def grade_file_dask(source: str, packs: Sequence[Program], output: str, options: GradeOptions | None = None, *,
+                    scheduler: str | None = None, rejects_path: str | None = None, blocksize: str = "64MB",
+                    **settings: Any) -> tuple[Counts, list[RowReject]]:
     """Grade a CSV or Parquet file on a Dask cluster (``scheduler`` address, or a local cluster) into
-    ``output``; partitions are written in order, atomically, like the local engine's output."""
-    from ..api import write_rejects
-    from ..grading import Counts, RowReject
-    from ..io.write import ResultWriter
-
+    ``output``; partitions are written in order, atomically, like the local engine's output, and the
+    rejected rows written as the local engine writes them. Options: as for ``grade_dask``."""
+    options = _dask_options(options, settings)
     dask, _ = _dask()
     from distributed import Client, LocalCluster
 
     cluster = None if scheduler else LocalCluster(processes=True, dashboard_address=None)
     client = Client(scheduler or cluster)
     try:
-        ddf = read_dask(source, blocksize=blocksize)
-        graded, rejected = grade_dask(ddf, packs, as_of=as_of, params=params)
+        ddf = read_dask(source, blocksize=blocksize, encoding=options.encoding)
+        graded, rejected = grade_dask(ddf, packs, options)
         counts, rejects = Counts(), []
         with ResultWriter(output) as writer:
             g_parts, r_parts = graded.to_delayed(), rejected.to_delayed()
@@ -99,10 +104,9 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, *, as_of
                 g_frame, r_frame = dask.compute(g_part, r_part)
                 table = pa.Table.from_pandas(g_frame, preserve_index=False)
                 writer.write(table, None)
-                rows = pa.Table.from_pandas(r_frame, preserve_index=False).to_pylist()
-                rejects += [RowReject(r["row"], r["entity_id"], r["field"], r["value"], r["reason"], r["code"],
-                                      r["pack"], r["source"]) for r in rows]
-                n_rejected = len({(r["source"], r["row"]) for r in rows})
+                part_rejects = from_table(pa.Table.from_pandas(r_frame, preserve_index=False))
+                rejects += part_rejects
+                n_rejected = len({(r.source, r.row) for r in part_rejects})
                 counts.graded += table.num_rows // max(1, len(packs))
                 counts.rejected += n_rejected
         counts.rows_in = counts.graded + counts.rejected

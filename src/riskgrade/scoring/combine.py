@@ -3,8 +3,9 @@
 Precedence, applied in this order (the one place it is implemented for the batch engine; the
 reference engine restates it in plain Python):
 
-1. score from the fired rules (``sum``, ``deduct``, ``max``, ``product``) or from expressions
-   (``matrix``, ``expr``);
+1. score by the pack's method (each method's numpy implementation is here, registered with
+   ``scoring.methods``): from the fired rules (``sum``, ``deduct``, ``max``, ``product``) or from
+   expressions (``matrix``, ``expr``);
 2. band level: the band that holds the score (an unknown score gives the least severe level, or the
    most severe under ``on_missing: worst``);
 3. vetoes: the most severe of the band level and every fired ``set_level``;
@@ -14,9 +15,14 @@ reference engine restates it in plain Python):
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from ..compiler.program import CompiledScore, Program
+from .methods import implements
+
+Column = Callable[..., Any]  # column(expr, rule_points=None) -> the expression's value for every entity
 
 
 def _members(program: Program) -> list[tuple[list[tuple[int, float]], float | None]]:
@@ -57,18 +63,29 @@ def rule_points(program: Program, hits: np.ndarray) -> np.ndarray:
     return accumulate(program, hits, 0.0, 1.0)
 
 
-def score_from_hits(program: Program, hits: np.ndarray) -> np.ndarray:
-    """Scores of the rule-point methods (sum, deduct, max, product)."""
+@implements("sum", "batch")
+def sum_points(program: Program, hits: np.ndarray, column: Column) -> np.ndarray:
+    return accumulate(program, hits, program.score.base, 1.0)
+
+
+@implements("deduct", "batch")
+def deduct_points(program: Program, hits: np.ndarray, column: Column) -> np.ndarray:
+    return accumulate(program, hits, program.score.base, -1.0)
+
+
+@implements("max", "batch")
+def max_points(program: Program, hits: np.ndarray, column: Column) -> np.ndarray:
+    best = np.full(hits.shape[0], -np.inf)
+    for rule in program.rules:
+        best = np.where(hits[:, rule.index], np.maximum(best, rule.points), best)
+    return np.where(np.isneginf(best), program.score.base, best)
+
+
+@implements("product", "batch")
+def product_points(program: Program, hits: np.ndarray, column: Column) -> np.ndarray:
+    """Per group the largest fired points; groups where nothing fired count as 1."""
     score = program.score
     n = hits.shape[0]
-    if score.method in ("sum", "deduct"):
-        return accumulate(program, hits, score.base, 1.0 if score.method == "sum" else -1.0)
-    if score.method == "max":
-        best = np.full(n, -np.inf)
-        for rule in program.rules:
-            best = np.where(hits[:, rule.index], np.maximum(best, rule.points), best)
-        return np.where(np.isneginf(best), score.base, best)
-    # product: per group the largest fired points; groups where nothing fired count as 1
     out = np.full(n, score.base)
     index = {g: i for i, g in enumerate(score.groups)}
     best = [np.full(n, -np.inf) for _ in score.groups]
@@ -80,7 +97,11 @@ def score_from_hits(program: Program, hits: np.ndarray) -> np.ndarray:
     return out
 
 
-def matrix_score(score: CompiledScore, likelihood: np.ndarray, severity: np.ndarray) -> np.ndarray:
+@implements("matrix", "batch")
+def matrix_cell(program: Program, hits: np.ndarray, column: Column) -> np.ndarray:
+    score = program.score
+    assert score.likelihood is not None and score.severity is not None
+    likelihood, severity = column(score.likelihood), column(score.severity)
     m = np.array(score.matrix, dtype=np.float64)
     rows, cols = m.shape
     ok = (np.isfinite(likelihood) & np.isfinite(severity)
@@ -89,6 +110,12 @@ def matrix_score(score: CompiledScore, likelihood: np.ndarray, severity: np.ndar
     li = np.where(ok, likelihood, 1).astype(np.int64) - 1
     si = np.where(ok, severity, 1).astype(np.int64) - 1
     return np.where(ok, m[li, si], np.nan)
+
+
+@implements("expr", "batch")
+def expression(program: Program, hits: np.ndarray, column: Column) -> np.ndarray:
+    assert program.score.expr is not None
+    return column(program.score.expr, rule_points(program, hits))
 
 
 def band_levels(score: CompiledScore, values: np.ndarray, unknown_level: int) -> np.ndarray:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from ..api import GradeOptions
 from ..compiler import Program
 from .problems import Problem
 
@@ -21,12 +22,22 @@ LANGS = ("zh", "en")
 
 
 @dataclass(frozen=True)
-class GradeOptions:
-    as_of: dt.date
+class RequestOptions:
+    """A request's options: the library's ``GradeOptions`` and what only a request says (which packs,
+    whether to explain, the language of texts for people)."""
+
+    grading: GradeOptions
     packs: tuple[str, ...] = ()
-    params: Mapping[str, Any] = field(default_factory=dict)
     explain: bool = False
     lang: str = "zh"
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.grading.as_of
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.grading.params
 
     def programs(self, served: Mapping[str, Program]) -> list[Program]:
         """The packs to grade with: the ones asked for (404 for an unknown id), else every pack served."""
@@ -38,24 +49,18 @@ class GradeOptions:
                                         f"{', '.join(served) or 'none'}", pack=unknown[0])
         return [served[p] for p in self.packs]
 
-    def grade_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``riskgrade.grade``."""
-        return {"as_of": self.as_of, "params": dict(self.params)}
 
-    def table_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``riskgrade.grade_table`` (and ``grade_file``)."""
-        return {"as_of": self.as_of, "params": dict(self.params)}
-
-
-def from_query(query: Sequence[tuple[str, str]], *, today: dt.date | None = None) -> GradeOptions:
+def from_query(query: Sequence[tuple[str, str]], *, today: dt.date | None = None) -> RequestOptions:
     """Options from the (repeatable) query parameters; 422 problem details say what is wrong."""
     values: dict[str, list[str]] = {}
     for key, value in query:
         values.setdefault(key, []).append(value)
-    return GradeOptions(
+    grading = GradeOptions(
         as_of=_date(_one(values, "as_of")) if "as_of" in values else (today or dt.date.today()),
+        params=dict(_param(v) for v in values.get("param", [])))
+    return RequestOptions(
+        grading=grading,
         packs=tuple(p for v in values.get("pack", []) for p in v.split(",") if p),
-        params=dict(_param(v) for v in values.get("param", [])),
         explain=_flag(_one(values, "explain")) if "explain" in values else False,
         lang=_lang(_one(values, "lang")) if "lang" in values else "zh",
     )

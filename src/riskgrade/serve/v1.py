@@ -15,7 +15,7 @@ from ..cli.schema import entity_schema
 from ..compiler import Program
 from ..diff import diff_packs, render_markdown
 from ..explain import explain, pack_document
-from .options import OPENAPI_PARAMETERS, GradeOptions, from_query
+from .options import OPENAPI_PARAMETERS, RequestOptions, from_query
 from .problems import Problem
 from .registry import GradedRegistry
 from .service import Service
@@ -32,7 +32,7 @@ def service(request: Request) -> Service:
     return request.app.state.service
 
 
-def options(request: Request) -> GradeOptions:
+def options(request: Request) -> RequestOptions:
     return from_query(request.query_params.multi_items())
 
 
@@ -86,8 +86,8 @@ async def grade_one(request: Request) -> Response:
     return json_response(await svc.light(_grade_one, entity, programs, opts))
 
 
-def _grade_one(entity: dict[str, Any], programs: list[Program], opts: GradeOptions) -> dict[str, Any]:
-    result = grade(entity, programs, **opts.grade_kwargs()).model_dump(mode="json")
+def _grade_one(entity: dict[str, Any], programs: list[Program], opts: RequestOptions) -> dict[str, Any]:
+    result = grade(entity, programs, opts.grading).model_dump(mode="json")
     if opts.explain:
         result["explanation"] = {p.pack_id: explain(p, entity, opts.as_of, {k: v for k, v in opts.params.items()
                                                                             if k in p.params})
@@ -179,8 +179,8 @@ async def receive_entities(request: Request, svc: Service) -> tuple[Any, str]:
     return await svc.within_time(save_raw(request, svc.workdir, suffix)), f"upload{suffix}"
 
 
-def _grade_registry(source: Any, programs: list[Program], opts: GradeOptions, name: str) -> GradedRegistry:
-    result: GradeResult = grade_table(source, programs, **opts.table_kwargs())
+def _grade_registry(source: Any, programs: list[Program], opts: RequestOptions, name: str) -> GradedRegistry:
+    result: GradeResult = grade_table(source, programs, opts.grading)
     return GradedRegistry(result, programs, opts.as_of, name, source, dict(opts.params))
 
 
@@ -253,7 +253,7 @@ async def post_diff(request: Request) -> Response:
 
 
 def impact(svc: Service, files: dict[str, Path], names: dict[str, str], fields: dict[str, str],
-           opts: GradeOptions) -> dict[str, Any]:
+           opts: RequestOptions) -> dict[str, Any]:
     """The diff of two pack versions on a registry; an absent side is the pack served now."""
     sides: dict[str, Program | None] = {}
     for side in ("old", "new"):

@@ -19,7 +19,7 @@ from ...compiler.program import CompiledExpr, Program
 from ...errors import EngineError
 from ...expr.interpret import Env, evaluate
 from ...expr.nodes import BOOLEAN, Const
-from ...io.convert import convert_entity
+from ...table.convert import convert_entity
 from .. import reference
 from ..base import resolve_params
 from .host import DurableHost, fnv1a32
@@ -69,7 +69,7 @@ class DurableGrader:
         return out
 
     def grade_entity(self, values: Mapping[str, Any], as_of: dt.date, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Grade one entity whose values are typed (``io.convert.convert_entity``)."""
+        """Grade one entity whose values are typed (``table.convert.convert_entity``)."""
         program = self.program
         lookup = lambda table, key: program.tables[table].lookup_value(key)  # noqa: E731
         env = Env(values, as_of, lookup, {}, params)

@@ -126,6 +126,17 @@ def _check_operand(where: str, value: Any, aliases: list[str]) -> None:
 
 # --- lowering expressions ------------------------------------------------------------------------------
 
+# The whitelisted functions and aggregates (``expr.functions``) in durable conditions: none is
+# lowered, since the engine has no safe arithmetic on a fact's values (division, overflow) and an
+# aggregate needs the list's records. A call is routed through a precomputed value instead, which the
+# reference interpreter evaluates. Named one by one, so that a new function is a decision for this
+# engine too; a test holds this list to the declared one.
+ROUTED_FUNCTIONS = frozenset({
+    "days_since", "years_since", "days_between", "coalesce", "is_missing", "abs", "round", "min", "max",
+    "sum", "count", "any", "all",
+})
+
+
 @dataclass
 class Lowering:
     """Lowers expressions of one Program; remembers which properties facts must carry."""
@@ -229,4 +240,4 @@ def constant(kind: str, values: tuple[str, ...] | None, value: Any) -> Any:
     return None
 
 
-__all__ = ["KIND", "TICK_FIELD", "Lowering", "check_definition", "constant"]
+__all__ = ["KIND", "ROUTED_FUNCTIONS", "TICK_FIELD", "Lowering", "check_definition", "constant"]

@@ -22,7 +22,7 @@ from ...api import grade
 from ...compiler import Program
 from ...errors import RiskgradeError
 from ...explain import explain, pack_document
-from ..options import GradeOptions, from_query
+from ..options import RequestOptions, from_query
 from ..problems import Problem, from_library
 from ..registry import JURISDICTIONS, level_scale
 from ..service import Service
@@ -185,7 +185,7 @@ def _pack(request: Request, pack_id: str) -> Program:
     return programs[pack_id]
 
 
-def _whatif_input(request: Request, program: Program) -> tuple[dict[str, Any], GradeOptions, str | None]:
+def _whatif_input(request: Request, program: Program) -> tuple[dict[str, Any], RequestOptions, str | None]:
     """The what-if entity: an example's values (chosen, or the first), overridden by the form's fields."""
     q = request.query_params
     example = next((e for e in program.examples if e.id == q.get("example")), None)
@@ -206,7 +206,7 @@ def _whatif_input(request: Request, program: Program) -> tuple[dict[str, Any], G
     return entity, from_query(query), example.id if example is not None else None
 
 
-def _whatif_result(program: Program, entity: dict[str, Any], opts: GradeOptions) -> dict[str, Any]:
+def _whatif_result(program: Program, entity: dict[str, Any], opts: RequestOptions) -> dict[str, Any]:
     params = {k: v for k, v in opts.params.items() if k in program.params}
     expl = explain(program, entity, opts.as_of, params)
     expl["rule_titles"] = {r.id: {"zh": r.hazard.zh if r.hazard else None, "en": r.hazard.en if r.hazard else None}

@@ -13,7 +13,7 @@ from riskgrade.backends import reference
 from riskgrade.backends.durable import DurableGrader
 
 
-ROOT = Path(__file__).parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 AS_OF = dt.date(2026, 6, 30)
 
 LOWERING_PACK = """pack: lower

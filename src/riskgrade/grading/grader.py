@@ -12,56 +12,31 @@ import json
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .backends import batch
-from .backends.base import PackGrades
-from .compiler.program import CompiledField, Program
-from .errors import OptionError
-from .io.convert import RowErrors, convert_column
-from .io.read_base import RawChunk
-from .results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
-from .ids import SeenIds
-from .table import Table
+from ..backends import batch
+from ..backends.base import PackGrades
+from ..compiler.program import CompiledField, Program
+from ..errors import OptionError
+from ..results.rejects import RowReject
+from ..results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
+from ..table import RawChunk, Table
+from ..table.convert import RowErrors, convert_column
+from ..table.ids import SeenIds
+from .options import GradeOptions
 
 ID_COLUMNS = ("entity_id", "id")
-# Columns carried from the input to every result row when present: what a bureau files grades under.
-DEFAULT_KEEP = ("name", "city", "county", "station", "grid")
-
-
-@dataclass(frozen=True)
-class RowReject:
-    """A row that was not graded: where it is, which field or rule, and why."""
-
-    row: int
-    entity_id: str | None
-    field: str
-    value: Any
-    reason: str
-    code: str
-    pack: str | None = None
-    source: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.source}, " if self.source else ""
-        who = f" ({self.entity_id})" if self.entity_id else ""
-        pack = f" [{self.pack}]" if self.pack else ""
-        shown = "" if self.value is None else f" = {self.value!r}"
-        return f"{where}row {self.row}{who}{pack}: {self.field}{shown}: {self.reason}"
-
-    def to_dict(self) -> dict[str, Any]:
-        value = self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value)
-        return {"source": self.source, "row": self.row, "entity_id": self.entity_id, "pack": self.pack, "field": self.field,
-                "value": value, "code": self.code, "reason": self.reason}
 
 
 @dataclass
 class Counts:
+    """Rows read, graded and rejected in a run: ``rows_in == graded + rejected``, however it was chunked."""
+
     rows_in: int = 0
     graded: int = 0
     rejected: int = 0
@@ -71,43 +46,32 @@ class Counts:
 
 
 @dataclass
-class ChunkResult:
+class GradedChunk:
+    """One chunk graded by every pack: the output contract's long and wide Arrow tables for the rows
+    graded, and the rows rejected (each reason a ``RowReject``)."""
+
     long: pa.Table
     wide: pa.Table
     rejects: list[RowReject]
     rows: np.ndarray  # source row number of each graded entity (the rows of ``wide``)
 
 
-def check_options(programs: Sequence[Program], as_of: dt.date, params: Mapping[str, Any]) -> None:
-    """Raise OptionError for options no pack can use: no packs, a date that is not a date, an unknown
-    parameter or a value a parameter does not allow (checked before any row is read)."""
-    if not programs:
-        raise OptionError("no rule packs to grade with")
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise OptionError(f"as_of must be a date, got {as_of!r}")
-    declared = {name for p in programs for name in p.params}
-    unknown = sorted(set(params) - declared)
-    if unknown:
-        raise OptionError(f"unknown parameter(s) {', '.join(unknown)}; the packs declare: "
-                          f"{', '.join(sorted(declared)) or 'none'}")
-    for p in programs:
-        batch.resolve_params(p, {k: v for k, v in params.items() if k in p.params})
-
-
-@dataclass
 class Grader:
-    """Prepared once for a set of packs, a grading date and parameters; grades chunk after chunk."""
+    """Prepared once for a set of packs and the run's options; grades chunk after chunk.
 
-    programs: Sequence[Program]
-    as_of: dt.date
-    params: Mapping[str, Any] = field(default_factory=dict)
-    id_column: str | None = None
-    keep: Sequence[str] | None = None  # input columns to carry through (default: DEFAULT_KEEP present)
+    The options are checked against the packs here, before any row is read.
+    """
 
-    def __post_init__(self) -> None:
-        check_options(self.programs, self.as_of, self.params)
+    def __init__(self, programs: Sequence[Program], options: GradeOptions) -> None:
+        self.params_by_pack = options.check(programs)
+        self.programs = list(programs)
+        self.options = options
+        self.as_of = options.as_of
+        self.params = options.params
+        self.id_column = options.id_column
         self.derived_names = _derived_column_names(self.programs)
-        self.kept: list[str] | None = list(self.keep) if self.keep is not None else None
+        # input columns carried through; None until the first chunk shows which defaults are present
+        self.kept: list[str] | None = list(options.keep) if options.keep is not None else None
         self._pack_schema = _long_schema(self.programs, self.derived_names)
         self._seen = SeenIds()
 
@@ -118,10 +82,7 @@ class Grader:
             schema = schema.insert(i, pa.field(name, pa.string()))
         return schema
 
-    def _params_for(self, program: Program) -> dict[str, Any]:
-        return {k: v for k, v in self.params.items() if k in program.params}
-
-    def grade_chunk(self, chunk: RawChunk) -> ChunkResult:
+    def grade_chunk(self, chunk: RawChunk) -> GradedChunk:
         n = chunk.table.num_rows
         ids = _entity_ids(chunk, self.id_column)
         errors: RowErrors = {}
@@ -130,7 +91,7 @@ class Grader:
         reasons: dict[int, list[tuple[str | None, tuple[str, Any, str, str]]]] = {}
         for program in self.programs:
             table = Table(n, {f.name: self._column(f, chunk, cache, errors) for f in program.fields})
-            grades = batch.grade_table(program, table, self.as_of, self._params_for(program))
+            grades = batch.grade_columns(program, table, self.as_of, self.params_by_pack[program.pack_id])
             all_grades.append(grades)
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
@@ -146,14 +107,14 @@ class Grader:
         tables = [_with_as_of(long_table(g, ids, keep, self.derived_names[g.program.pack_id]), self.as_of)
                   for g in all_grades]
         if self.kept is None:  # decided on the first chunk, so every chunk has the same columns
-            self.kept = [c for c in DEFAULT_KEEP if c in chunk.table.column_names]
+            self.kept = [c for c in self.options.keep_if_present if c in chunk.table.column_names]
         kept = {c: _text_column(chunk.table, c, keep) for c in self.kept}
         tables = [_insert_after_id(t, kept) for t in tables]
         long = interleave(tables, self.schema)
         wide = _insert_after_id(wide_table(tables, [p.pack_id for p in self.programs]), kept)
-        return ChunkResult(long, wide, rejects, chunk.row_numbers[keep])
+        return GradedChunk(long, wide, rejects, chunk.row_numbers[keep])
 
-    def _drop_repeated_ids(self, result: ChunkResult) -> ChunkResult:
+    def _drop_repeated_ids(self, result: GradedChunk) -> GradedChunk:
         """Reject every later row of an entity id already graded in this run (chunks come in order)."""
         ids = result.wide.column("entity_id").to_pylist()
         first = self._seen.add(ids, result.rows)
@@ -167,7 +128,7 @@ class Grader:
                       "each entity must appear once", "RG405")
             for i, (row, f) in enumerate(zip(result.rows, first)) if f >= 0]
         rejects.sort(key=lambda r: r.row)
-        return ChunkResult(result.long.filter(pa.array(np.repeat(keep, per_pack))),
+        return GradedChunk(result.long.filter(pa.array(np.repeat(keep, per_pack))),
                            result.wide.filter(pa.array(keep)), rejects, result.rows[keep])
 
     @staticmethod
@@ -177,7 +138,7 @@ class Grader:
             cache[f] = convert_column(f, raw, chunk.table.num_rows, errors)
         return cache[f]
 
-    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts, workers: int | None = None) -> Iterator[ChunkResult]:
+    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts, workers: int | None = None) -> Iterator[GradedChunk]:
         """Grade chunk after chunk, in order. numpy and Arrow release the GIL in their kernels, so
         ``workers`` threads grade the next chunks while one is being written; at most
         ``workers + 1`` chunks are in memory at once."""
@@ -188,7 +149,7 @@ class Grader:
             return
         yield self._count(first, self.grade_chunk(first), counts)  # fixes the kept columns
         with ThreadPoolExecutor(workers) as pool:
-            pending: deque[tuple[RawChunk, Future[ChunkResult]]] = deque()
+            pending: deque[tuple[RawChunk, Future[GradedChunk]]] = deque()
             for chunk in it:
                 pending.append((chunk, pool.submit(self.grade_chunk, chunk)))
                 if len(pending) > workers:
@@ -198,7 +159,7 @@ class Grader:
                 done, future = pending.popleft()
                 yield self._count(done, future.result(), counts)
 
-    def _count(self, chunk: RawChunk, result: ChunkResult, counts: Counts) -> ChunkResult:
+    def _count(self, chunk: RawChunk, result: GradedChunk, counts: Counts) -> GradedChunk:
         result = self._drop_repeated_ids(result)
         counts.rows_in += chunk.table.num_rows
         counts.graded += result.wide.num_rows

@@ -10,8 +10,8 @@ import pytest
 
 import riskgrade
 from riskgrade.backends import reference
-from riskgrade.grading import Grader
-from riskgrade.io.read_base import RawChunk
+from riskgrade.grading import GradeOptions, Grader
+from riskgrade.table.chunks import RawChunk
 
 AS_OF = dt.date(2026, 6, 30)
 HEAD = """pack: t
@@ -39,7 +39,7 @@ def both(pack_text: str, entity: dict) -> dict:
     """Grade with both engines, assert they agree, return the record."""
     program = riskgrade.loads_pack(pack_text)
     (ref,) = reference.grade_records(program, [entity], AS_OF)
-    result = Grader([program], AS_OF).grade_chunk(RawChunk(pa.Table.from_pylist([entity]), np.array([1])))
+    result = Grader([program], GradeOptions(as_of=AS_OF)).grade_chunk(RawChunk(pa.Table.from_pylist([entity]), np.array([1])))
     if "rejected" in ref:
         assert result.rejects, "batch graded a row the reference rejected"
         return ref

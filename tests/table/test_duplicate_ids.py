@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, strategies as st
 
 import riskgrade
-from riskgrade.ids import SeenIds
+from riskgrade.table.ids import SeenIds
 
 
 @given(st.lists(st.lists(st.sampled_from("abcdefghij") | st.text(max_size=3), max_size=20), max_size=12))

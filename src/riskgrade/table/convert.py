@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..table import Codes, Column, ListColumn, Table, Tri, day_number
+from .columns import Codes, Column, ListColumn, Table, Tri, day_number
 
 TRUE = {"true", "t", "yes", "y", "1", "是", "有", "对", "√"}
 FALSE = {"false", "f", "no", "n", "0", "否", "无", "没有", "错", "×"}

@@ -9,7 +9,7 @@ import pyarrow as pa
 from hypothesis import given, strategies as st
 
 import riskgrade
-from riskgrade.io.convert import _slow, convert_column
+from riskgrade.table.convert import _slow, convert_column
 
 PACK = """
 pack: l
