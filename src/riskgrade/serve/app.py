@@ -9,7 +9,7 @@ from typing import Any, AsyncIterator
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from .. import __version__
+from .._version import __version__
 from . import problems
 from .fastpath import FastGrade
 from .limits import Limits
