@@ -23,6 +23,9 @@ fields:
   use: {type: category, values: {ktv: {zh: 歌舞厅, en: Karaoke}, shop: {zh: 商店, en: Shop}}, label: {zh: 用途, en: Use}}
   exits: {type: integer, min: 0, label: {zh: 安全出口数, en: Exits}}
   sprinklers: {type: boolean, label: {zh: 设有喷淋, en: Sprinklers}}
+derive:
+  a: "exits * 2 + 1"
+  b: "(exits + 1) * 2 - (exits - 1)"
 levels:
   - {id: red, label: {zh: 重大风险, en: Major}, color: red}
   - {id: blue, label: {zh: 低风险, en: Low}, color: blue}
@@ -45,6 +48,7 @@ def test_conditions_read_with_labels_and_value_labels():
     assert r1["basis_title"] == {"zh": "某标准", "en": "A standard"} and r1["local_choice"] is True
     assert r2["set_level"] == "red" and r2["basis_title"] is None and r2["local_choice"] is False
     assert [(b["level"], b["local_choice"]) for b in doc["bands"]] == [("blue", False), ("red", True)]
+    assert [d["words"]["zh"] for d in doc["derive"]] == ["安全出口数 × 2 + 1", "(安全出口数 + 1) × 2 − (安全出口数 − 1)"]
     assert doc["fields"][0]["values"][0] == {"code": "ktv", "label": {"zh": "歌舞厅", "en": "Karaoke"}}
 
 

@@ -23,6 +23,7 @@ _OPS = {
            "if": "{then} (if {cond}, else {orelse})"},
 }
 _ARITH = {"+": "+", "-": "−", "*": "×", "/": "÷", "//": "÷", "%": "mod", "**": "^"}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "//": 2, "%": 2, "**": 3}
 _CALLS = {
     "zh": {"days_since": "距 {0} 的天数", "years_since": "距 {0} 的年数", "is_missing": "{0} 缺失",
            "coalesce": "{0}（缺失时取 {1}）", "abs": "{0} 的绝对值", "min": "{all} 中最小者",
@@ -87,7 +88,8 @@ class _Words:
                 return f"{inner}：{self.w['false']}" if self.lang == "zh" else f"not {inner}"
             return f"{self.w['not']}（{inner}）" if self.lang == "zh" else f"not ({inner})"
         if isinstance(node, n.Arith):
-            return f"({self(node.left)} {_ARITH[node.op]} {self(node.right)})"
+            rank = _PRECEDENCE[node.op]
+            return f"{self._operand(node.left, rank, False)} {_ARITH[node.op]} {self._operand(node.right, rank, True)}"
         if isinstance(node, n.IfElse):
             return self.w["if"].format(then=self(node.then), cond=self(node.cond), orelse=self(node.orelse))
         if isinstance(node, n.Lookup):
@@ -95,6 +97,13 @@ class _Words:
         if isinstance(node, n.Call):
             return self.call(node)
         return self.aggregate(node)
+
+    def _operand(self, node: n.Expr, rank: int, right: bool) -> str:
+        """An operand of arithmetic, in parentheses only where the order of operations needs them."""
+        text = self(node)
+        if isinstance(node, n.Arith) and (_PRECEDENCE[node.op] < rank or (right and _PRECEDENCE[node.op] == rank)):
+            return f"({text})"
+        return text
 
     def _grouped(self, node: n.Expr, parent: str) -> str:
         text = self(node)
