@@ -62,8 +62,7 @@ class FastGrade:
         if not isinstance(entity, dict):
             raise Problem(422, "RG709", f"expected a JSON object of field values, got a {type(entity).__name__}")
         programs = opts.programs(svc.packs.current.programs)
-        result = await svc.light(_grade_one, entity, programs, opts)
-        return json.dumps(result, ensure_ascii=False, default=str).encode()
+        return await svc.light(_grade_one, entity, programs, opts)
 
 
 async def _read(scope: dict[str, Any], receive: Any, limit: int) -> bytes:

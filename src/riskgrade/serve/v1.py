@@ -83,16 +83,19 @@ async def grade_one(request: Request) -> Response:
     if not isinstance(entity, dict):
         raise Problem(422, "RG709", f"expected a JSON object of field values, got a {type(entity).__name__}")
     programs = opts.programs(svc.packs.current.programs)
-    return json_response(await svc.light(_grade_one, entity, programs, opts))
+    return Response(await svc.light(_grade_one, entity, programs, opts), media_type="application/json")
 
 
-def _grade_one(entity: dict[str, Any], programs: list[Program], opts: RequestOptions) -> dict[str, Any]:
-    result = grade(entity, programs, opts.grading).model_dump(mode="json")
-    if opts.explain:
-        result["explanation"] = {p.pack_id: explain(p, entity, opts.as_of, {k: v for k, v in opts.params.items()
-                                                                            if k in p.params})
-                                 for p in programs}
-    return result
+def _grade_one(entity: dict[str, Any], programs: list[Program], opts: RequestOptions) -> bytes:
+    """The answer's body: the grade as JSON (pydantic's own serialiser: a quarter of json.dumps's time)."""
+    graded = grade(entity, programs, opts.grading)
+    if not opts.explain:
+        return graded.model_dump_json().encode()
+    result = graded.model_dump(mode="json")
+    result["explanation"] = {p.pack_id: explain(p, entity, opts.as_of, {k: v for k, v in opts.params.items()
+                                                                        if k in p.params})
+                             for p in programs}
+    return json.dumps(result, ensure_ascii=False, default=str).encode()
 
 
 @router.post("/grade/batch", summary="Grade a registry: a JSON list of entities or an uploaded file",
