@@ -53,7 +53,7 @@ class FastGrade:
         await send({"type": "http.response.body", "body": body})
 
     async def _grade(self, scope: dict[str, Any], receive: Any) -> bytes:
-        from .v1 import _grade_one, parse_json
+        from .v1 import _grade_one, parse_json, small
 
         svc = self.get_service()
         body = await svc.within_time(_read(scope, receive, svc.settings.max_body))
@@ -62,7 +62,7 @@ class FastGrade:
         if not isinstance(entity, dict):
             raise Problem(422, "RG709", f"expected a JSON object of field values, got a {type(entity).__name__}")
         programs = opts.programs(svc.packs.current.programs)
-        return await svc.light(_grade_one, entity, programs, opts)
+        return await svc.light(_grade_one, entity, programs, opts, inline=small(body, opts))
 
 
 async def _read(scope: dict[str, Any], receive: Any, limit: int) -> bytes:
