@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..api import GradeResult, read_entities
 from ..compiler import Program
@@ -53,79 +55,89 @@ class GradedRegistry:
 
     def __post_init__(self) -> None:
         self.overview = self._overview()
-        self._raw: dict[str, dict[str, Any]] | None = None
+        self._raw: pa.Table | None = None
         self._lock = threading.Lock()
 
     def _overview(self) -> dict[str, Any]:
+        """Counts and lists with Arrow's kernels: a registry of 10^5 rows takes a fraction of a second."""
         wide, long = self.result.wide, self.result.long
-        cols = {c: wide.column(c).to_pylist() for c in ("entity_id", "overall_level", "overall_rank",
-                                                         *JURISDICTIONS, "name") if c in wide.column_names}
-        levels = cols.get("overall_level", [])
-        by_pack: dict[str, Counter[str]] = {p.pack_id: Counter() for p in self.programs}
-        lcols = {c: long.column(c).to_pylist() for c in ("entity_id", "pack", "applies", "level", "fired",
-                                                          "next_inspection", "rank")}
-        fired: dict[str, dict[str, list[str]]] = {}
-        overdue = []
-        for i, pack in enumerate(lcols["pack"]):
-            if not lcols["applies"][i]:
-                continue
-            by_pack[pack][lcols["level"][i]] += 1
-            fired.setdefault(lcols["entity_id"][i], {})[pack] = lcols["fired"][i] or []
-            due = lcols["next_inspection"][i]
-            if due is not None and due < self.as_of:
-                overdue.append({"entity_id": lcols["entity_id"][i], "pack": pack, "level": lcols["level"][i],
-                                "next_inspection": due.isoformat(), "days_overdue": (self.as_of - due).days})
-        overdue.sort(key=lambda o: (-o["days_overdue"], o["entity_id"]))
-        programs = {p.pack_id: p for p in self.programs}
-        severe = []
-        for i, eid in enumerate(cols.get("entity_id", [])):
-            rank = cols["overall_rank"][i]
-            if rank is not None and rank <= SEVERE_RANKS:
-                why = [r for pack, f in fired.get(eid, {}).items() for r in reasons(programs[pack], f)]
-                severe.append({"entity_id": eid, "level": levels[i], "rank": rank,
-                               **{c: cols[c][i] for c in ("name", *JURISDICTIONS) if c in cols},
-                               "reasons": sorted(why, key=lambda r: r["veto"] is None)[:3]})
-        severe.sort(key=lambda e: (e["rank"], e["entity_id"]))
-        names = {eid: cols["name"][i] for i, eid in enumerate(cols.get("entity_id", []))} if "name" in cols else {}
-        for o in overdue:
-            o["name"] = names.get(o["entity_id"])
+        applied = long.filter(pc.fill_null(long.column("applies"), False))
+        by_pack: dict[str, dict[str, int]] = {p.pack_id: {} for p in self.programs}
+        for row in applied.group_by(["pack", "level"]).aggregate([([], "count_all")]).to_pylist():
+            by_pack.setdefault(row["pack"], {})[row["level"]] = row["count_all"]
+        levels = wide.column("overall_level") if "overall_level" in wide.column_names else pa.array([], pa.string())
+        overall = {row["values"]: row["counts"] for row in pc.value_counts(levels).to_pylist()
+                   if row["values"] is not None}
+        severe_rows = wide.filter(pc.fill_null(pc.less_equal(wide.column("overall_rank"), SEVERE_RANKS), False))
+        severe_rows = severe_rows.sort_by([("overall_rank", "ascending"), ("entity_id", "ascending")])
+        overdue = self._overdue(applied)
         return {
             "name": self.name, "as_of": self.as_of.isoformat(), "graded_at": self.graded_at.isoformat(),
             "counts": {"rows_in": self.result.counts.rows_in, "graded": self.result.counts.graded,
                        "rejected": self.result.counts.rejected},
             "levels": level_scale(self.programs),
-            "overall": dict(Counter(lv for lv in levels if lv is not None)),
-            "not_graded_by_any_pack": sum(lv is None for lv in levels),
-            "by_pack": {p: dict(c) for p, c in by_pack.items()},
-            "by_jurisdiction": {j: _grouped(cols[j], levels) for j in JURISDICTIONS if j in cols},
-            "severe": severe, "overdue_inspections": overdue,
-            "rejects": [r.to_dict() for r in self.result.rejects],
+            "overall": overall, "not_graded_by_any_pack": levels.null_count,
+            "by_pack": by_pack,
+            "by_jurisdiction": {j: _grouped(wide, j) for j in JURISDICTIONS if j in wide.column_names},
+            "severe_total": severe_rows.num_rows, "severe": self._severe(severe_rows.slice(0, LISTED), applied),
+            "overdue_total": overdue[0], "overdue_inspections": overdue[1],
+            "rejects_total": len(self.result.rejects),
+            "rejects": [r.to_dict() for r in self.result.rejects[:LISTED]],
         }
 
+    def _severe(self, rows: pa.Table, applied: pa.Table) -> list[dict[str, Any]]:
+        """The most severe entities listed, each with the fired rules that weigh most."""
+        programs = {p.pack_id: p for p in self.programs}
+        ids = rows.column("entity_id")
+        theirs = applied.filter(pc.is_in(applied.column("entity_id"), value_set=ids.combine_chunks()))
+        fired: dict[str, list[dict[str, Any]]] = {}
+        for row in theirs.select(["entity_id", "pack", "fired"]).to_pylist():
+            fired.setdefault(row["entity_id"], []).extend(reasons(programs[row["pack"]], row["fired"] or []))
+        keep = [c for c in ("entity_id", "overall_level", "overall_rank", "name", *JURISDICTIONS)
+                if c in rows.column_names]
+        out = []
+        for row in rows.select(keep).to_pylist():
+            why = sorted(fired.get(row["entity_id"], []), key=lambda r: r["veto"] is None)[:3]
+            out.append({**{k: v for k, v in row.items() if not k.startswith("overall_")},
+                        "level": row["overall_level"], "rank": row["overall_rank"], "reasons": why})
+        return out
+
+    def _overdue(self, applied: pa.Table) -> tuple[int, list[dict[str, Any]]]:
+        """How many inspections are overdue on the grading date, and the longest overdue."""
+        due = applied.column("next_inspection")
+        late = applied.filter(pc.fill_null(pc.less(due, pa.scalar(self.as_of, pa.date32())), False))
+        total = late.num_rows
+        late = late.sort_by([("next_inspection", "ascending"), ("entity_id", "ascending")]).slice(0, LISTED)
+        keep = [c for c in ("entity_id", "name", "pack", "level", "next_inspection") if c in late.column_names]
+        out = []
+        for row in late.select(keep).to_pylist():
+            nxt = row["next_inspection"]
+            out.append({**row, "next_inspection": nxt.isoformat(), "days_overdue": (self.as_of - nxt).days})
+        return total, out
+
     def entity(self, entity_id: str) -> dict[str, Any] | None:
-        """The entity's row as it was read, for explaining its grade (read once, on first use)."""
+        """The entity's row as it was read, for explaining its grade (the file is read once, on first use)."""
         with self._lock:
             if self._raw is None:
-                self._raw = self._read()
-        return self._raw.get(entity_id)
-
-    def _read(self) -> dict[str, dict[str, Any]]:
-        if self.source is None:
-            return {}
-        table = read_entities(self.source)
+                self._raw = read_entities(self.source) if self.source is not None else pa.table({})
+        table = self._raw
         key = next((c for c in ("entity_id", "id") if c in table.column_names), None)
         if key is None:
-            return {}
-        return {str(row[key]): {k: v for k, v in row.items() if v is not None}
-                for row in jsonable(table.to_pylist()) if row.get(key) is not None}
+            return None
+        found = table.filter(pc.equal(pc.utf8_trim_whitespace(table.column(key).cast(pa.string())), entity_id))
+        if not found.num_rows:
+            return None
+        return {k: v for k, v in jsonable(found.slice(0, 1).to_pylist()[0]).items() if v is not None}
 
 
-def _grouped(groups: list[Any], levels: list[str | None]) -> list[dict[str, Any]]:
-    counts: dict[str, Counter[str]] = {}
-    for g, lv in zip(groups, levels):
-        if lv is not None:
-            counts.setdefault(str(g) if g is not None else "-", Counter())[lv] += 1
-    return [{"group": g, "counts": dict(c), "total": sum(c.values())} for g, c in sorted(counts.items())]
+def _grouped(wide: pa.Table, column: str) -> list[dict[str, Any]]:
+    """Per value of ``column`` (county, station, grid), the entities at each overall level."""
+    groups = wide.select([column, "overall_level"]).filter(pc.is_valid(wide.column("overall_level")))
+    groups = groups.set_column(0, column, pc.fill_null(groups.column(column).cast(pa.string()), "-"))
+    counts: dict[str, dict[str, int]] = {}
+    for row in groups.group_by([column, "overall_level"]).aggregate([([], "count_all")]).to_pylist():
+        counts.setdefault(row[column], {})[row["overall_level"]] = row["count_all"]
+    return [{"group": g, "counts": c, "total": sum(c.values())} for g, c in sorted(counts.items())]
 
 
 class RegistryHolder:
