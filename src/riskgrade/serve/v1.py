@@ -160,7 +160,7 @@ async def grade_batch(request: Request) -> Response:
     body = {"counts": counts, "as_of": opts.as_of.isoformat(),
             "packs": [{"pack": p.pack_id, "version": p.version, "sha256": p.sha256} for p in programs],
             "rejects": [r.to_dict() for r in result.rejects]}
-    return await svc.light(lambda: json_response({**body, "records": result.to_records(wide=form == "wide")}))
+    return await svc.heavy(lambda: json_response({**body, "records": result.to_records(wide=form == "wide")}))
 
 
 def discard(source: Any) -> None:
