@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "serve"))
-from server import EXAMPLES, RULES, Server  # noqa: E402
+import riskgrade  # noqa: E402
+from server import EXAMPLES, RULES, Server, bumped_pack  # noqa: E402
 
 AS_OF = "2026-11-01"
 
@@ -89,20 +90,40 @@ def test_entity_page_explains_the_grade(page, server, cli, shots):
     assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1  # one page
 
 
+def level_changing_choice(program):
+    """The pack's first example, and a yes/no or category field value that changes its level (found
+    with the library, so the test follows the pack's content)."""
+    example = program.examples[0]
+    before = riskgrade.grade(example.entity, program, as_of=example.as_of, params=example.params)
+    for f in program.fields:
+        options = ["true", "false"] if f.kind == "boolean" else list(f.values or ()) if f.kind == "category" else []
+        for value in options:
+            try:
+                after = riskgrade.grade({**example.entity, f.name: value}, program, as_of=example.as_of,
+                                        params=example.params)
+            except riskgrade.RiskgradeError:
+                continue
+            if after.level != before.level:
+                return before, f.name, value, after
+    raise AssertionError("no single value changes the first example's level")
+
+
 def test_whatif_regrades_as_a_value_changes(page, server, shots):
+    (program,) = riskgrade.load_packs(RULES / "fire_safety.yaml")
+    before, name, value, after = level_changing_choice(program)
     page.goto(server.url + "/packs/fire_safety")
-    assert page.get_attribute("#whatif-level", "data-level") == "blue"
-    assert page.locator("table.rules tbody tr").count() > 20 and page.locator(".local").count() > 0
-    page.select_option("select[name='f.hazmat_with_dwelling']", "true")
-    page.wait_for_selector("#whatif-level[data-level=red]")
-    assert "FS-D-6.2" in page.inner_text("#whatif-result")
+    assert page.get_attribute("#whatif-level", "data-level") == before.level
+    assert page.locator("table.rules tbody tr").count() == len(program.rules) and page.locator(".local").count() > 0
+    page.select_option(f"select[name='f.{name}']", value)
+    page.wait_for_selector(f"#whatif-level[data-level={after.level}]")
+    shown = page.inner_text("#whatif-result")
+    assert all(rule in shown for rule in after.packs[0].fired)
     page.screenshot(path=str(shots / "pack.png"), full_page=True)
     page.screenshot(path=str(shots / "pack_top.png"))
 
 
 def test_diff_page_shows_the_transition_matrix(page, server, tmp_path, shots):
-    new = (RULES / "fire_safety.yaml").read_text(encoding="utf-8").replace("points: 5", "points: 25", 1)
-    (tmp_path / "fire_safety_v2.yaml").write_text(new, encoding="utf-8")
+    (tmp_path / "fire_safety_v2.yaml").write_text(bumped_pack(RULES / "fire_safety.yaml"), encoding="utf-8")
     page.goto(server.url + "/diff")
     page.select_option("select[name=old]", "fire_safety")
     page.set_input_files("input[name=new_file]", str(tmp_path / "fire_safety_v2.yaml"))

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import riskgrade
-from server import EXAMPLES, RULES, Server
+from server import EXAMPLES, RULES, Server, bumped_pack
 
 pytest.importorskip("fastapi")
 TOKEN = "test-token-5f1c"
@@ -155,15 +155,15 @@ def test_packs_metadata_schema_and_document(api):
 
 
 def test_diff_of_an_uploaded_pack_against_the_served_one(api, rules):
-    new = (rules / "fire_safety.yaml").read_text(encoding="utf-8").replace('version: "0.1.0"', 'version: "0.2.0"', 1)
-    new = new.replace("points: 5", "points: 25", 1)
+    new = bumped_pack(rules / "fire_safety.yaml")
+    served = riskgrade.load_packs(rules / "fire_safety.yaml")[0].version
     with open(EXAMPLES / "venues.csv", "rb") as entities:
         r = api.client.post("/v1/diff", params={"as_of": AS_OF.isoformat()},
                             files={"new": ("fire_safety_v2.yaml", new.encode()), "entities": ("venues.csv", entities)})
     assert r.status_code == 200, r.text
     (pack,) = r.json()["packs"]
     assert pack["pack"] == "fire_safety" and pack["population"] == 300
-    assert pack["new"]["version"] == "0.2.0" and pack["old"]["version"] == "0.1.0" and pack["moved_count"] > 0
+    assert pack["new"]["version"] == "9.9.9" and pack["old"]["version"] == served and pack["moved_count"] > 0
     broken = problem(api.client.post("/v1/diff", files={"new": ("bad.yaml", b"pack: x\nversion: 1\nlevels: [\n")}),
                      422, "RG101")
     assert broken["errors"][0]["file"] == "bad.yaml" and broken["errors"][0]["line"] > 0
@@ -177,15 +177,14 @@ def test_writes_need_the_token_and_reload_is_atomic(api, rules):
     problem(api.client.post("/v1/reload", headers={"authorization": "Bearer wrong"}), 401, "RG703")
     auth = {"authorization": f"Bearer {TOKEN}"}
     before = api.client.get("/v1/packs").json()
-    good = (rules / "nine_small_venues.yaml").read_text(encoding="utf-8")
-    (rules / "nine_small_venues.yaml").write_text(good.replace("rules:", "rules:\n  - {id: X, when: 'nope >', points: 1}",
-                                                               1), encoding="utf-8")
+    broken = rules / "zz_broken.yaml"
+    broken.write_text(riskgrade.api.EXAMPLE_PACK.replace('"exits < 2"', '"exits <"'), encoding="utf-8")
     try:
         failed = problem(api.client.post("/v1/reload", headers=auth), 422, "RG201")
-        assert failed["errors"][0]["file"].endswith("nine_small_venues.yaml") and failed["errors"][0]["line"] > 0
+        assert failed["errors"][0]["file"].endswith("zz_broken.yaml") and failed["errors"][0]["line"] > 0
         assert api.client.get("/v1/packs").json() == before  # the old packs keep serving
     finally:
-        (rules / "nine_small_venues.yaml").write_text(good, encoding="utf-8")
+        broken.unlink()
     fresh = api.client.post("/v1/reload", headers=auth).json()
     assert fresh["generation"] == before["generation"] + 1
     problem(api.client.post("/v1/events", headers=auth, json=[]), 404, "RG711")
