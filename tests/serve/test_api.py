@@ -217,3 +217,13 @@ def test_pages_load_nothing_from_elsewhere(api):
         assert re.findall(r'(?:src|href|action)="(?!/)[^"#]', html) == [], path  # only this app's own paths
     for asset in ("/static/workbench.css", "/static/workbench.js"):
         assert api.client.get(asset).status_code == 200
+
+
+def test_what_a_registry_holds_is_shown_as_text_never_run(api):
+    evil = "<script>alert(1)</script>"
+    rows = [{"entity_id": "X<b>1</b>", "name": evil, "venue_type": "mall", "exits": 0, "occupancy": 3000,
+             "county": evil}]
+    assert api.client.post("/v1/grade/batch", params={"as_of": AS_OF.isoformat()}, json=rows).status_code == 200
+    for path in ("/", "/entities/X<b>1</b>"):
+        html = api.client.get(path).text
+        assert evil not in html and "&lt;script&gt;" in html, path

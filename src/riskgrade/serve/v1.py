@@ -340,7 +340,7 @@ async def post_events(request: Request) -> Response:
         {"id": o.event_id, "status": o.status, "reason": o.reason, "alerts": o.alerts} for o in outcomes]})
 
 
-@router.get("/entities/{entity_id}", summary="An entity's status: level, open hazards, history (with --db)",
+@router.get("/entities/{entity_id:path}", summary="An entity's status: level, open hazards, history (with --db)",
             responses={404: PROBLEM})
 async def get_entity(entity_id: str, request: Request) -> Response:
     desk = _desk(service(request))

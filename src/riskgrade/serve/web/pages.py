@@ -135,7 +135,7 @@ async def upload(request: Request) -> Response:
 
 # --- entity ------------------------------------------------------------------------------------------------
 
-@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 async def entity_page(entity_id: str, request: Request) -> HTMLResponse:
     svc = _svc(request)
     reg = svc.registry.current
