@@ -100,9 +100,19 @@ async def overview(request: Request) -> HTMLResponse:
             group_chart=stacked_bars(groups[by], ov["levels"], label) if by else None,
             pack_titles={p.pack_id: words.pick(p.title) for p in reg.programs},
             level_labels={lv["id"]: label(lv) for lv in ov["levels"]},
-            level_colours={lv["id"]: lv["color"] for lv in ov["levels"]})
+            level_colours={lv["id"]: lv["color"] for lv in ov["levels"]}, rejects=_rejects_shown(ov["rejects"]))
     context["hazards"] = await _overdue_hazards(svc)
     return page(request, "overview.html", **context)
+
+
+def _rejects_shown(rejects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per row and reason, naming every pack that gave it (each pack reports its own)."""
+    shown: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rejects:
+        line = shown.setdefault((r["row"], r["field"], str(r["value"]), r["reason"]), {**r, "packs": []})
+        if r.get("pack"):
+            line["packs"].append(r["pack"])
+    return list(shown.values())
 
 
 async def _overdue_hazards(svc: Service) -> list[dict[str, Any]] | None:
