@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from riskgrade.events.monitor import EXAMPLE_PACK
 from server import Server
@@ -16,8 +17,10 @@ from server import Server
 pytest.importorskip("fastapi")
 TOKEN = "events-token-93a"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
+# a severity the example pack gives a deadline to, whatever it calls it
+SEVERITY = next(iter(yaml.safe_load(EXAMPLE_PACK)["lifecycle"]["rectification"]["deadline_hours"]))
 HAZARD = {"id": "e1", "type": "hazard_found", "at": "2026-01-01T08:00:00", "entity": "V1", "hazard": "H1",
-          "severity": "any"}
+          "severity": SEVERITY, "officer": "王伟"}
 TICK = {"id": "t1", "type": "tick", "at": "2026-01-02T09:00:00"}
 
 
