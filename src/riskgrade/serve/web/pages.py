@@ -37,6 +37,15 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 FIELD_PREFIX = "f."
 
 
+def _when(value: Any) -> str:
+    """An ISO time as people read it: 2026-06-04 08:12 (the zone is the monitor's, said once)."""
+    text = "" if value is None else str(value)
+    return text[:16].replace("T", " ") if len(text) >= 16 and text[10] == "T" else text
+
+
+templates.env.filters["when"] = _when
+
+
 def mount_static(app: Any) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
