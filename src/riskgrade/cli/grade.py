@@ -46,6 +46,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--explain", action="store_true",
                    help="add an 'explanation' column (JSON: fired rules with their inputs, band, vetoes, "
                         "controls, interval) to every record; one slower pass per entity")
+    p.add_argument("--strict", action="store_true",
+                   help="reject rows a pack cannot tell it applies to (a field deciding it is missing) "
+                        "instead of grading them undecided")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
 
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     packs = load_packs(*args.rules, pack=args.pack)
     day = args.as_of or dt.date.today()
     options = GradeOptions(as_of=day, params=dict(args.param), chunk_rows=args.chunk_rows, id_column=args.id_column,
-                           encoding=args.encoding, sheet=args.sheet, keep=args.keep, explain=args.explain)
+                           encoding=args.encoding, sheet=args.sheet, keep=args.keep, explain=args.explain,
+                           strict=args.strict)
     sources: Any = args.inputs if len(args.inputs) > 1 else args.inputs[0]
     if args.engine == "dask":
         return _run_dask(args, packs, options)

@@ -33,7 +33,9 @@ class GradeOptions(BaseModel):
       (default: the first), the ``id_column`` (default: ``entity_id`` or ``id``);
     - results: ``keep``, input columns carried into every record (absent ones come out empty);
       without it, those of ``keep_if_present`` the input has (default: name, city, county, station,
-      grid); ``explain``, an ``explanation`` column (JSON text) on every record.
+      grid); ``explain``, an ``explanation`` column (JSON text) on every record;
+    - ``strict``: reject a row a pack cannot tell it applies to (the data deciding ``applies_when`` is
+      missing, code RG406) instead of grading it undecided (``applies`` null, the fields in data_gaps).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -47,6 +49,7 @@ class GradeOptions(BaseModel):
     keep: tuple[str, ...] | None = None
     keep_if_present: tuple[str, ...] = DEFAULT_KEEP
     explain: bool = False
+    strict: bool = False
 
     def __init__(self, **options: Any) -> None:
         try:
