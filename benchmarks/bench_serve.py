@@ -2,7 +2,7 @@
 
 1. Single-entity ``POST /v1/grade``: ``--clients`` concurrent keep-alive connections send real venue
    rows (from examples/venues.csv) for ``--seconds`` after a warm-up; throughput and latency
-   percentiles, all four packs served (and, for comparison, ``?pack=fire_safety``).
+   percentiles, every pack served (and, for comparison, ``?pack=fire_safety``).
    Target: >= 1,500 requests/s with p99 <= 20 ms.
 2. A 10^5-row csv uploaded to ``POST /v1/grade/batch?output=parquet`` against ``riskgrade grade`` on
    the same file to Parquet (median of ``--repeat``). Target: within 3x the CLI's time.
@@ -140,7 +140,7 @@ def graded_rows() -> list[dict[str, str]]:
 def single(port: int, pid: int, args: argparse.Namespace) -> list[dict]:
     rows = graded_rows()
     out = []
-    for label, query in (("all four packs", f"as_of={AS_OF}"), ("fire_safety only", f"as_of={AS_OF}&pack=fire_safety")):
+    for label, query in (("every pack", f"as_of={AS_OF}"), ("fire_safety only", f"as_of={AS_OF}&pack=fire_safety")):
         before = cpu_seconds(pid)
         result = asyncio.run(load(port, requests_for(rows, query), args.clients, args.seconds, args.warmup))
         # CPU per request over warm-up and measurement alike (the warm-up requests are not counted, so

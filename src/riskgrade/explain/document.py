@@ -121,7 +121,7 @@ def _derived_meta(model: Any, name: str) -> dict[str, Any]:
     d = model.derive.get(name) if model is not None else None
     if d is None:
         return {"label": None, "unit": None, "basis": None}
-    return {"label": text(d.label), "unit": d.unit, "basis": d.basis}
+    return {"label": text(d.label), "unit": getattr(d, "unit", None), "basis": d.basis}  # groups have no unit
 
 
 def _score(program: Program, model: Any) -> dict[str, Any]:

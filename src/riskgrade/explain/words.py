@@ -42,6 +42,8 @@ _AGGREGATES = {
            "max": "the greatest {body} in {list}"},
 }
 
+_GROUPS = {"zh": "{list} 按 {key} 分组，每组：{values}", "en": "{list} grouped by {key}, per group: {values}"}
+
 Labeller = Callable[[str, str], str]  # (scope, name) -> shown name
 
 
@@ -96,7 +98,15 @@ class _Words:
             return f"{self.label('table', node.table)}[{self(node.key)}]"
         if isinstance(node, n.Call):
             return self.call(node)
+        if isinstance(node, n.GroupBy):
+            return self.group_by(node)
         return self.aggregate(node)
+
+    def group_by(self, node: n.GroupBy) -> str:
+        values = "；".join(f"{name} = {self(expr)}" for name, expr in node.values) if self.lang == "zh" else \
+            "; ".join(f"{name} = {self(expr)}" for name, expr in node.values)
+        return _GROUPS[self.lang].format(list=self.label("field", node.list_name),
+                                         key=self.label("item", node.key), values=values)
 
     def _operand(self, node: n.Expr, rank: int, right: bool) -> str:
         """An operand of arithmetic, in parentheses only where the order of operations needs them."""
