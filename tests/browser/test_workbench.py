@@ -24,7 +24,7 @@ AS_OF = "2026-11-01"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     pytest.importorskip("fastapi")
-    s = Server("--rules", str(RULES))
+    s = Server("--rules", str(RULES), "--no-tests")
     yield s
     s.stop()
 

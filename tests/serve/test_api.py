@@ -34,7 +34,8 @@ def rules(tmp_path_factory):
 @pytest.fixture(scope="module")
 def api(rules, tmp_path_factory):
     log = tmp_path_factory.mktemp("log") / "serve.log"
-    server = Server("--rules", str(rules), "--max-body", "1M", "--read-timeout", "3", token=TOKEN, log=log)
+    server = Server("--rules", str(rules), "--max-body", "1M", "--read-timeout", "3", "--no-tests", token=TOKEN,
+                    log=log)
     yield server
     server.stop()
     assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")  # every error was handled

@@ -78,3 +78,14 @@ def test_entity_status_and_the_overview_of_overdue_hazards(api):
     assert nothing.status_code == 404 and nothing.json()["code"] == "RG712"
     page = api.client.get("/").text
     assert 'id="hazards"' in page and ">V1</a>" in page and "H1" in page
+
+
+def test_a_pack_whose_own_tests_fail_is_not_served(tmp_path):
+    from riskgrade.api import EXAMPLE_PACK as DEMO
+
+    (tmp_path / "demo.yaml").write_text(DEMO + """examples:
+  - {id: wrong, as_of: 2026-01-01, entity: {exits: 1}, expect: {level: blue}}
+""", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "riskgrade.cli.main", "serve", "--rules", str(tmp_path),
+                           "--port", "1"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "RG5" in done.stderr and "wrong" in done.stderr

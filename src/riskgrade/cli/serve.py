@@ -47,6 +47,8 @@ def add_parser(sub: Any) -> None:
                    help="accept writes without a token (only on a machine only you can reach)")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow browser calls from this origin (repeatable; default: none)")
+    p.add_argument("--no-tests", action="store_true",
+                   help="check the packs at start and reload without running their tests (a faster start)")
     p.add_argument("--access-log", action="store_true", help="log every request")
 
 
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     settings = ServeSettings(rules=tuple(args.rules), db=args.db, event_pack=args.pack,
                              insecure_no_auth=args.insecure_no_auth, max_body=args.max_body, timeout=args.timeout,
                              read_timeout=args.read_timeout,
-                             cors_origins=tuple(args.cors_origin))
+                             cors_origins=tuple(args.cors_origin), pack_tests=not args.no_tests)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)  # packs are loaded and checked here: a bad pack stops the start
     # One process: grading is CPU-bound and releases the GIL in numpy, the event loop only moves bytes,

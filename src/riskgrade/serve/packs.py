@@ -23,14 +23,14 @@ class PackSet:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def check_and_load(paths: Sequence[str], generation: int = 1) -> PackSet:
+def check_and_load(paths: Sequence[str], generation: int = 1, run_tests: bool = True) -> PackSet:
     """Every pack under ``paths``, after the same checks as ``riskgrade check`` (schema, expressions,
-    lints and the packs' own tests). Raises PackError listing every error."""
+    lints and, with ``run_tests``, the packs' own tests). Raises PackError listing every error."""
     files = pack_files(*paths)
     missing = [str(f) for f in files if not f.exists()]
     if missing or not files:
         raise OptionError(f"no rule packs at {', '.join(missing or paths)}")
-    checks = check_files(files)
+    checks = check_files(files, run_tests=run_tests)
     errors = [f.diagnostic for c in checks for f in c.findings if f.severity == "error"]
     if errors:
         raise PackError(errors)
@@ -46,14 +46,15 @@ class PackStore:
     """The current PackSet. Readers take ``current`` once per request and keep it for the whole
     request, so a reload in the middle never mixes two generations."""
 
-    def __init__(self, paths: Sequence[str]):
+    def __init__(self, paths: Sequence[str], run_tests: bool = True):
         self.paths = tuple(paths)
+        self.run_tests = run_tests
         self._lock = threading.Lock()
-        self.current = check_and_load(self.paths)
+        self.current = check_and_load(self.paths, run_tests=run_tests)
 
     def reload(self) -> PackSet:
         """Re-read the packs; on any error the old ones keep serving and the error is raised."""
         with self._lock:
-            fresh = check_and_load(self.paths, self.current.generation + 1)
+            fresh = check_and_load(self.paths, self.current.generation + 1, self.run_tests)
             self.current = fresh  # one reference swap: atomic for every reader
             return fresh

@@ -25,7 +25,7 @@ class Service:
     def __init__(self, settings: ServeSettings):
         settings.check()
         self.settings = settings
-        self.packs = PackStore(settings.rules)
+        self.packs = PackStore(settings.rules, settings.pack_tests)
         self.registry = RegistryHolder()
         self.workdir = Workdir()
         self.events = EventDesk(settings.db, settings.rules, settings.event_pack) if settings.db else None

@@ -18,7 +18,8 @@ class ServeSettings:
     ``max_body``: the largest request body in bytes (a bigger one gets 413 before it is read);
     ``timeout``: seconds a request's work may take (then 503);
     ``read_timeout``: seconds a client has to send its request body (then 408);
-    ``heavy_jobs``: batch gradings, diffs and reloads run at once (the rest wait their turn).
+    ``heavy_jobs``: batch gradings, diffs and reloads run at once (the rest wait their turn);
+    ``pack_tests``: run the packs' own tests when they are loaded and reloaded, as ``riskgrade check`` does.
     """
 
     rules: tuple[str, ...]
@@ -32,6 +33,7 @@ class ServeSettings:
     heavy_jobs: int = 1
     cors_origins: tuple[str, ...] = ()
     max_json_records: int = 200_000
+    pack_tests: bool = True
 
     def check(self) -> None:
         """Refuse settings that would serve writes to anyone: ``db`` without a token."""
