@@ -11,10 +11,11 @@ from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
 from .lifecycle import check_lifecycle
+from .names import check_names
 from .stages import (Context, check_bands, check_derived, level_ref, measure_ref, order_derived,
                      resolve_fields, resolve_levels, resolve_tables)
 
-STAGES = ("resolve_fields", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
+STAGES = ("resolve_fields", "check_names", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
           "check_applies", "check_rules", "check_gaps", "check_score", "check_controls", "check_inspection",
           "check_lifecycle")
 
@@ -23,6 +24,7 @@ def compile_pack(src: PackSource) -> Program:
     """Compile a validated pack. Raises PackError with every error found (warnings are kept on it)."""
     ctx = Context(src)
     resolve_fields(ctx)
+    check_names(ctx)
     resolve_tables(ctx)
     resolve_levels(ctx)
     order_derived(ctx)
@@ -49,6 +51,8 @@ def compile_pack(src: PackSource) -> Program:
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
         inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps,
+        basis={b.id: b.title for b in pack.basis},
+        derived_labels={name: d.label for name, d in pack.derive.items() if d.label is not None},
         model=pack,
     )
 
