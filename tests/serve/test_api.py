@@ -97,7 +97,8 @@ def test_batch_of_entities_accounts_for_every_row(api):
     assert body["counts"] == {"rows_in": 3, "graded": 2, "rejected": 1}
     assert [x["entity_id"] for x in body["records"]] == ["H1", "H3"]
     (reject,) = body["rejects"]
-    assert (reject["row"], reject["entity_id"], reject["field"], reject["code"]) == (2, "H2", "exits", "RG400")
+    (why,) = reject["problems"]
+    assert (reject["row"], reject["entity_id"], why["field"], why["code"]) == (2, "H2", "exits", "RG400")
 
 
 def test_batch_upload_matches_the_cli_and_becomes_the_overview(api):
@@ -228,3 +229,23 @@ def test_what_a_registry_holds_is_shown_as_text_never_run(api):
     for path in ("/", "/entities/X<b>1</b>"):
         html = api.client.get(path).text
         assert evil not in html and "&lt;script&gt;" in html, path
+
+
+def test_a_registry_in_its_own_words_with_a_mapping_and_strict(api):
+    data = (EXAMPLES / "venues_zh.csv").read_bytes()
+    mapping = (EXAMPLES / "venues_zh_mapping.yaml").read_bytes()
+    query = {"as_of": AS_OF.isoformat(), "strict": "true", "form": "wide", "lang": "zh"}
+    r = api.client.post("/v1/grade/batch", params=query,
+                        files={"file": ("场所台账.csv", data), "mapping": ("mapping.yaml", mapping)})
+    body = r.json()
+    assert body["counts"] == {"rows_in": 300, "graded": 294, "rejected": 6}
+    first = body["records"][0]["entity_id"]
+    page = api.client.get(f"/entities/{first}").text  # found under its Chinese header, explained mapped
+    assert 'id="overall-level"' in page and "table class=\"list fired\"" in page
+    refused = problem(api.client.post("/v1/grade/batch", params=query, files={"file": ("场所台账.csv", data)}),
+                      422, "RG714")
+    assert refused["errors"] and all(e["code"] == "RG714" for e in refused["errors"])
+    bad = problem(api.client.post("/v1/grade/batch", params=query, files={
+        "file": ("场所台账.csv", data), "mapping": ("mapping.yaml", b"columns:\n  nope_column: not_a_field\n")}),
+        422, "RG713")
+    assert bad["errors"][0]["line"] == 2

@@ -4,7 +4,8 @@ passed through by adding it here.
 
 Query parameters: ``as_of`` (YYYY-MM-DD, default today), ``pack`` (repeatable: grade with these packs
 only), ``param`` (repeatable ``name=value``, e.g. ``region=fujian``; the value is read as JSON when it
-can be), ``explain`` (true/false), ``lang`` (zh/en, for texts meant for people).
+can be), ``explain`` (true/false), ``lang`` (zh/en, for texts meant for people), ``strict``, ``keep``,
+``id_column``, ``encoding``, ``sheet``; a form may bring a registry mapping (a ``mapping`` YAML part).
 """
 
 from __future__ import annotations
@@ -50,19 +51,26 @@ class RequestOptions:
         return [served[p] for p in self.packs]
 
 
-def from_query(query: Sequence[tuple[str, str]], *, today: dt.date | None = None) -> RequestOptions:
-    """Options from the (repeatable) query parameters; 422 problem details say what is wrong."""
+def from_query(query: Sequence[tuple[str, str]], *, today: dt.date | None = None,
+               mapping: Any = None) -> RequestOptions:
+    """Options from the (repeatable) query parameters; 422 problem details say what is wrong.
+    ``mapping`` is a registry mapping the request brought (a form's YAML part, saved to a file)."""
     values: dict[str, list[str]] = {}
     for key, value in query:
         values.setdefault(key, []).append(value)
+    reading = {name: _one(values, name) for name in ("id_column", "encoding", "sheet") if values.get(name)}
+    lang = _lang(_one(values, "lang")) if "lang" in values else None
     grading = GradeOptions(
         as_of=_date(_one(values, "as_of")) if "as_of" in values else (today or dt.date.today()),
-        params=dict(_param(v) for v in values.get("param", [])))
+        params=dict(_param(v) for v in values.get("param", [])),
+        strict=_flag("strict", _one(values, "strict")) if "strict" in values else False,
+        keep=tuple(values["keep"]) if values.get("keep") else None,
+        mapping=mapping, **reading, **({"lang": lang} if lang else {}))
     return RequestOptions(
         grading=grading,
         packs=tuple(p for v in values.get("pack", []) for p in v.split(",") if p),
-        explain=_flag(_one(values, "explain")) if "explain" in values else False,
-        lang=_lang(_one(values, "lang")) if "lang" in values else "zh",
+        explain=_flag("explain", _one(values, "explain")) if "explain" in values else False,
+        lang=lang or "zh",
     )
 
 
@@ -87,12 +95,12 @@ def _param(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
-def _flag(text: str) -> bool:
+def _flag(name: str, text: str) -> bool:
     if text.lower() in ("true", "1", "yes", "on"):
         return True
     if text.lower() in ("false", "0", "no", "off", ""):
         return False
-    raise _bad("explain", f"expected true or false, got {text!r}")
+    raise _bad(name, f"expected true or false, got {text!r}")
 
 
 def _lang(text: str) -> str:
@@ -115,5 +123,15 @@ OPENAPI_PARAMETERS = [
     {"name": "param", "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}},
      "description": "a pack parameter NAME=VALUE, e.g. region=fujian (repeatable)"},
     {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGS)},
-     "description": "language of texts meant for people (default zh)"},
+     "description": "language of texts meant for people: rejects' reasons, csv/xlsx headers and levels"},
+    {"name": "strict", "in": "query", "required": False, "schema": {"type": "boolean"},
+     "description": "refuse columns that do not serve the packs; reject rows a pack cannot tell it applies to"},
+    {"name": "keep", "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}},
+     "description": "input columns to carry into every record (repeatable)"},
+    {"name": "id_column", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "the column of entity ids (default: entity_id, id or a built-in Chinese name)"},
+    {"name": "encoding", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "text encoding of an uploaded csv (default: detected)"},
+    {"name": "sheet", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "the sheet of an uploaded xlsx (default: the first)"},
 ]

@@ -17,7 +17,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import EngineError, InputError, OptionError, OutputError, PackError, RiskgradeError
+from ..errors import (ColumnsError, EngineError, InputError, MappingError, OptionError, OutputError, PackError,
+                      RiskgradeError)
 
 log = logging.getLogger("riskgrade.serve")
 MEDIA_TYPE = "application/problem+json"
@@ -36,6 +37,8 @@ CODES = {
     "RG710": ("internal-error", "Internal error"),
     "RG711": ("no-event-database", "The service runs without an event database"),
     "RG712": ("no-graded-registry", "No registry has been graded yet"),
+    "RG713": ("invalid-mapping", "The registry mapping has problems"),
+    "RG714": ("columns-do-not-serve", "The columns do not serve the packs (strict)"),
 }
 
 
@@ -72,6 +75,13 @@ def from_library(exc: RiskgradeError) -> Problem:
         errors = [d.to_dict() for d in exc.diagnostics]
         first = next((d for d in exc.diagnostics if d.severity == "error"), exc.diagnostics[0])
         return Problem(422, first.code, str(exc).splitlines()[0], title="The rule pack has errors", errors=errors)
+    if isinstance(exc, MappingError):
+        errors = [{"code": "RG713", "message": message, "file": loc.file, "line": loc.line, "col": loc.col,
+                   "pointer": loc.pointer} for loc, message in exc.problems]
+        return Problem(422, "RG713", str(exc).splitlines()[0], errors=errors)
+    if isinstance(exc, ColumnsError):
+        problems = exc.report.problems() if hasattr(exc.report, "problems") else [str(exc)]
+        return Problem(422, "RG714", str(exc), errors=[{"code": "RG714", "message": p} for p in problems])
     if isinstance(exc, InputError):
         where = {"file": exc.file or None, "row": exc.row, "field": exc.column}
         return Problem(422, "RG400", str(exc), title="The entities cannot be read",

@@ -13,11 +13,12 @@ from typing import Any, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..api import GradeResult, read_entities
+from ..api import GradeOptions, GradeResult, find_entity, read_entities
 from ..compiler import Program
 from ..explain.values import jsonable, text
 
 JURISDICTIONS = ("county", "station", "grid")
+CARRIED = ("name", "address", "city", *JURISDICTIONS)
 SEVERE_RANKS = 2  # red and orange on the four-colour scale: the two most severe levels
 LISTED = 200  # entities listed per table on the overview page
 
@@ -47,13 +48,13 @@ class GradedRegistry:
 
     result: GradeResult
     programs: list[Program]
-    as_of: dt.date
+    options: GradeOptions
     name: str
     source: Path | str | list[dict[str, Any]] | None = None
-    params: dict[str, Any] = field(default_factory=dict)
     graded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     def __post_init__(self) -> None:
+        self.as_of: dt.date = self.options.as_of
         self.overview = self._overview()
         self._raw: pa.Table | None = None
         self._lock = threading.Lock()
@@ -115,19 +116,21 @@ class GradedRegistry:
             out.append({**row, "next_inspection": nxt.isoformat(), "days_overdue": (self.as_of - nxt).days})
         return total, out
 
+    def info(self, entity_id: str) -> dict[str, Any]:
+        """What the results carry about an entity (name, address, county, station, grid) by their ids."""
+        wide = self.result.wide
+        rows = wide.filter(pc.equal(wide.column("entity_id"), entity_id)).slice(0, 1).to_pylist()
+        return {k: v for k, v in rows[0].items() if k in CARRIED and v is not None} if rows else {}
+
     def entity(self, entity_id: str) -> dict[str, Any] | None:
-        """The entity's row as it was read, for explaining its grade (the file is read once, on first use)."""
+        """The entity's row as the registry holds it (its headers and spellings), for explaining its
+        grade; the source is read once, on first use."""
         with self._lock:
             if self._raw is None:
-                self._raw = read_entities(self.source) if self.source is not None else pa.table({})
-        table = self._raw
-        key = next((c for c in ("entity_id", "id") if c in table.column_names), None)
-        if key is None:
-            return None
-        found = table.filter(pc.equal(pc.utf8_trim_whitespace(table.column(key).cast(pa.string())), entity_id))
-        if not found.num_rows:
-            return None
-        return {k: v for k, v in jsonable(found.slice(0, 1).to_pylist()[0]).items() if v is not None}
+                self._raw = read_entities(self.source, encoding=self.options.encoding, sheet=self.options.sheet) \
+                    if self.source is not None else pa.table({})
+        found = find_entity(self._raw, entity_id, self.programs, self.options) if self._raw.num_columns else None
+        return None if found is None else jsonable(found)
 
 
 def _grouped(wide: pa.Table, column: str) -> list[dict[str, Any]]:

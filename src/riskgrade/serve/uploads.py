@@ -85,8 +85,9 @@ async def save_raw(request: Request, workdir: Workdir, suffix: str) -> Path:
     return path
 
 
-async def save_form(request: Request, workdir: Workdir, *, pack_fields: tuple[str, ...] = ()) -> Upload:
-    """Every file part saved (fields named in ``pack_fields`` as ``.yaml``), every text part kept."""
+async def save_form(request: Request, workdir: Workdir, *, yaml_fields: tuple[str, ...] = ()) -> Upload:
+    """Every file part saved (those named in ``yaml_fields``, packs and mappings, as ``.yaml``), every
+    text part kept."""
     ctype, opts = parse_options_header(request.headers.get("content-type", ""))
     boundary = opts.get(b"boundary")
     if ctype != b"multipart/form-data" or not boundary:
@@ -114,7 +115,7 @@ async def save_form(request: Request, workdir: Workdir, *, pack_fields: tuple[st
             if len(upload.files) >= MAX_FILES:
                 raise Problem(400, "RG709", f"a form may carry at most {MAX_FILES} files")
             filename = disp[b"filename"].decode("utf-8", "replace")
-            suffix = ".yaml" if name in pack_fields else suffix_for(
+            suffix = ".yaml" if name in yaml_fields else suffix_for(
                 filename, state["headers"].get(b"content-type", b"").decode("latin-1") or None)
             path = workdir.new_file(suffix)
             upload.files[name], upload.names[name] = path, _plain_name(filename)

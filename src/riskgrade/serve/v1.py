@@ -130,18 +130,22 @@ def _grade_one(entity: dict[str, Any], programs: list[Program], opts: RequestOpt
                                  "schema": {"type": "string", "enum": ["csv", "tsv", "jsonl", "parquet", "xlsx"]},
                                  "description": "the uploaded file's format when its name or type does not say"}]})
 async def grade_batch(request: Request) -> Response:
-    svc, opts = service(request), options(request)
-    programs = opts.programs(svc.packs.current.programs)
+    svc = service(request)
+    options(request)  # a bad option is answered before the body is read
     form = request.query_params.get("form", "long")
     output = request.query_params.get("output", "json")
     if form not in ("long", "wide") or output not in ("json", *OUTPUTS):
         raise Problem(422, "RG709", "form is long or wide; output is json, jsonl, csv, parquet or xlsx")
-    source, name = await receive_entities(request, svc)
+    source, name, mapping = await receive_entities(request, svc)
     try:
+        opts = from_query(request.query_params.multi_items(), mapping=mapping)
+        programs = opts.programs(svc.packs.current.programs)
         registry = await svc.heavy(lambda: _grade_registry(source, programs, opts, name))
     except BaseException:
         discard(source)
         raise
+    finally:
+        discard(mapping)
     svc.registry.replace(registry)
     result = registry.result
     counts = {"rows_in": result.counts.rows_in, "graded": result.counts.graded, "rejected": result.counts.rejected}
@@ -175,27 +179,28 @@ def _unlink(path: Path) -> Any:
     return BackgroundTask(lambda: path.unlink(missing_ok=True))
 
 
-async def receive_entities(request: Request, svc: Service) -> tuple[Any, str]:
-    """The entities of a request: a JSON list, a form's ``file`` part, or a file as the body."""
+async def receive_entities(request: Request, svc: Service) -> tuple[Any, str, Path | None]:
+    """The entities of a request: a JSON list, a form's ``file`` part (with, optionally, a ``mapping``
+    part: the registry mapping as YAML), or a file as the body; and the mapping's saved file."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
         rows = parse_json(await svc.within_time(request.body()))
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise Problem(422, "RG709", "expected a JSON list of entity objects")
-        return rows, f"{len(rows)} entities (JSON)"
+        return rows, f"{len(rows)} entities (JSON)", None
     if media == "multipart/form-data":
-        upload = await svc.within_time(save_form(request, svc.workdir))
+        upload = await svc.within_time(save_form(request, svc.workdir, yaml_fields=("mapping",)))
         if "file" not in upload.files:
             upload.discard()
             raise Problem(422, "RG709", "the form has no 'file' part")
-        return upload.files["file"], upload.names["file"]
+        return upload.files["file"], upload.names["file"], upload.files.get("mapping")
     suffix = suffix_for(None, media or None, request.query_params.get("format"))
-    return await svc.within_time(save_raw(request, svc.workdir, suffix)), f"upload{suffix}"
+    return await svc.within_time(save_raw(request, svc.workdir, suffix)), f"upload{suffix}", None
 
 
 def _grade_registry(source: Any, programs: list[Program], opts: RequestOptions, name: str) -> GradedRegistry:
     result: GradeResult = grade_table(source, programs, opts.grading)
-    return GradedRegistry(result, programs, opts.as_of, name, source, dict(opts.params))
+    return GradedRegistry(result, programs, opts.grading, name, source)
 
 
 @router.get("/registry", summary="The overview of the last graded registry (what the workbench shows)",
@@ -256,7 +261,7 @@ def get_pack_document(pack_id: str, request: Request) -> Response:
                      "type": "string", "enum": ["json", "markdown"]}}]})
 async def post_diff(request: Request) -> Response:
     svc, opts = service(request), options(request)
-    upload = await svc.within_time(save_form(request, svc.workdir, pack_fields=("old", "new")))
+    upload = await svc.within_time(save_form(request, svc.workdir, yaml_fields=("old", "new")))
     try:
         report = await svc.heavy(lambda: impact(svc, upload.files, upload.names, upload.fields, opts))
     finally:

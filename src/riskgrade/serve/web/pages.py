@@ -18,10 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ...api import grade
+from ...api import GradeOptions, explain_entity, grade
 from ...compiler import Program
 from ...errors import RiskgradeError
-from ...explain import explain, pack_document
+from ...explain import pack_document
 from ..options import RequestOptions, from_query
 from ..problems import Problem, from_library
 from ..registry import JURISDICTIONS, level_scale
@@ -115,13 +115,8 @@ async def overview(request: Request) -> HTMLResponse:
 
 
 def _rejects_shown(rejects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per row and reason, naming every pack that gave it (each pack reports its own)."""
-    shown: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for r in rejects:
-        line = shown.setdefault((r["row"], r["field"], str(r["value"]), r["reason"]), {**r, "packs": []})
-        if r.get("pack"):
-            line["packs"].append(r["pack"])
-    return list(shown.values())
+    """One line per rejected row and reason, naming the packs that gave it."""
+    return [{"row": r["row"], "entity_id": r["entity_id"], **p} for r in rejects for p in r["problems"]]
 
 
 async def _overdue_hazards(svc: Service) -> list[dict[str, Any]] | None:
@@ -135,12 +130,13 @@ async def upload(request: Request) -> Response:
     svc = _svc(request)
     form = None
     try:
-        form = await svc.within_time(save_form(request, svc.workdir))
+        form = await svc.within_time(save_form(request, svc.workdir, yaml_fields=("mapping",)))
         if "file" not in form.files:
             raise Problem(422, "RG709", "choose a registry file to upload")
-        query = [("as_of", form.fields.get("as_of") or dt.date.today().isoformat())]
+        query = [("as_of", form.fields.get("as_of") or dt.date.today().isoformat()), ("lang", _lang(request)),
+                 ("strict", "true" if form.fields.get("strict") else "false")]
         query += [("param", p) for p in form.fields.get("params", "").split() if p]
-        opts = from_query(query)
+        opts = from_query(query, mapping=form.files.get("mapping"))
         programs = opts.programs(svc.packs.current.programs)
         source, name = form.files["file"], form.names["file"]
         registry = await svc.heavy(lambda: _grade_registry(source, programs, opts, name))
@@ -148,6 +144,8 @@ async def upload(request: Request) -> Response:
         if form is not None:
             form.discard()
         return _guarded(request, exc)
+    if "mapping" in form.files:  # read into the options already
+        form.files["mapping"].unlink(missing_ok=True)
     svc.registry.replace(registry)
     return RedirectResponse("/?lang=en" if _lang(request) == "en" else "/", status_code=303)
 
@@ -165,26 +163,23 @@ async def entity_page(entity_id: str, request: Request) -> HTMLResponse:
     if raw is None and status is None:
         problem = Problem(404, "RG708", Words(_lang(request))("entity_missing", id=entity_id))
         return error_page(request, problem)
-    context: dict[str, Any] = {"entity_id": entity_id, "raw": raw, "monitored": status, "explanations": [],
+    context: dict[str, Any] = {"entity_id": entity_id, "info": {}, "monitored": status, "explanations": [],
                                "overall": None}
     if raw is not None and reg is not None:
-        context.update(await svc.light(_explained, raw, reg.programs, reg.as_of, reg.params))
+        context.update(await svc.light(_explained, raw, reg.programs, reg.options))
+        context["info"] = reg.info(entity_id)
         context["as_of"] = reg.as_of.isoformat()
         context["levels"] = {lv["id"]: lv for lv in level_scale(reg.programs)}
     return page(request, "entity.html", **context)
 
 
-def _explained(raw: dict[str, Any], programs: list[Program], as_of: dt.date, params: dict[str, Any]) -> dict[str, Any]:
-    explanations = []
-    for p in programs:
-        e = explain(p, raw, as_of, {k: v for k, v in params.items() if k in p.params})
+def _explained(raw: dict[str, Any], programs: list[Program], options: GradeOptions) -> dict[str, Any]:
+    explanations = list(explain_entity(raw, programs, options).values())
+    for e, p in zip(explanations, programs):
         e["title"] = {"zh": p.title.zh, "en": p.title.en}
-        e["rule_titles"] = {r.id: {"zh": (r.hazard.zh if r.hazard else None), "en": (r.hazard.en if r.hazard else None)}
-                            for r in p.rules}
-        explanations.append(e)
     explanations.sort(key=lambda e: (not e.get("applies"), e.get("level", {}).get("rank", 99)))
-    try:
-        overall = grade(raw, programs, as_of=as_of, params=params)
+    try:  # the row was graded already; strict's column checks are the registry's, not the row's
+        overall = grade(raw, programs, GradeOptions.of(options, strict=False))
     except RiskgradeError:
         overall = None
     return {"explanations": explanations, "overall": overall}
@@ -226,11 +221,7 @@ def _whatif_input(request: Request, program: Program) -> tuple[dict[str, Any], R
 
 
 def _whatif_result(program: Program, entity: dict[str, Any], opts: RequestOptions) -> dict[str, Any]:
-    params = {k: v for k, v in opts.params.items() if k in program.params}
-    expl = explain(program, entity, opts.as_of, params)
-    expl["rule_titles"] = {r.id: {"zh": r.hazard.zh if r.hazard else None, "en": r.hazard.en if r.hazard else None}
-                           for r in program.rules}
-    return expl
+    return explain_entity(entity, program, opts.grading)[program.pack_id]
 
 
 @router.get("/packs/{pack_id}", response_class=HTMLResponse)
@@ -292,7 +283,7 @@ def diff_form(request: Request) -> HTMLResponse:
 async def diff_page(request: Request) -> HTMLResponse:
     svc = _svc(request)
     try:
-        form = await svc.within_time(save_form(request, svc.workdir, pack_fields=("old_file", "new_file")))
+        form = await svc.within_time(save_form(request, svc.workdir, yaml_fields=("old_file", "new_file")))
         try:
             files = {side: form.files[f"{side}_file"] for side in ("old", "new") if f"{side}_file" in form.files}
             names = {side: form.names[f"{side}_file"] for side in files}
