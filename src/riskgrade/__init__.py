@@ -9,8 +9,8 @@
 from . import api
 from ._version import __version__
 from .api import (Advice, AdviceResult, ColumnReport, EntityResult, GradeOptions, GradeResult, PackResult,
-                  RegistryMapping, RowReject, advise, advise_file, advise_table, check_columns, grade, grade_file,
-                  grade_table, load_pack, load_packs, loads_pack)
+                  RegistryMapping, RowReject, advise, advise_file, advise_table, check_columns, explain_entity,
+                  find_entity, grade, grade_file, grade_table, load_pack, load_packs, loads_pack, read_entities)
 from .compiler import Program
 from .errors import (ColumnsError, Diagnostic, EngineError, InputError, Location, MappingError, OptionError,
                      OutputError, PackError, RiskgradeError)
@@ -55,6 +55,8 @@ __all__ = [
     "api",
     "check_columns",
     "control_list",
+    "explain_entity",
+    "find_entity",
     "grade",
     "grade_file",
     "grade_table",
@@ -65,6 +67,7 @@ __all__ = [
     "loads_pack",
     "plan_inspections",
     "read_capacity",
+    "read_entities",
     "rollup",
     "rollups",
     "write_ledger",
