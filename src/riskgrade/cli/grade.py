@@ -8,8 +8,9 @@ import sys
 from typing import Any
 
 from ..api import GradeOptions, grade_file, load_packs
+from ..io.outputs import check_outputs
 from ..scale.dask import grade_file_dask
-from .common import as_of, param
+from .common import as_of, param, printable
 
 EXAMPLE = """examples:
   riskgrade grade examples/venues.csv --rules rules/ -o graded.xlsx
@@ -50,6 +51,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs({"-o": args.output, "--rejects": args.rejects}, [*args.inputs, *args.rules])
     packs = load_packs(*args.rules, pack=args.pack)
     day = args.as_of or dt.date.today()
     options = GradeOptions(as_of=day, params=dict(args.param), chunk_rows=args.chunk_rows, id_column=args.id_column,
@@ -61,12 +63,7 @@ def run(args: argparse.Namespace) -> int:
     with progress:
         counts, rejects = grade_file(sources, packs, args.output, options, rejects_path=args.rejects,
                                      on_chunk=progress.update)
-    for r in rejects[:20]:
-        print(f"rejected: {r}", file=sys.stderr)
-    if len(rejects) > 20:
-        print(f"… and {len(rejects) - 20} more rejected rows" + (f" (all in {args.rejects})" if args.rejects
-                                                                 else " (use --rejects FILE to keep them all)"),
-              file=sys.stderr)
+    _show_rejects(rejects, counts, args.rejects)
     if not args.quiet:
         names = ", ".join(f"{p.pack_id} {p.version}" for p in packs)
         print(f"graded as of {day.isoformat()} with {names}: {counts}; wrote {args.output}", file=sys.stderr)
@@ -79,11 +76,20 @@ def _run_dask(args: argparse.Namespace, packs: Any, options: GradeOptions) -> in
         return 2
     counts, rejects = grade_file_dask(args.inputs[0], packs, args.output, options, scheduler=args.scheduler,
                                       rejects_path=args.rejects)
-    for r in rejects[:20]:
-        print(f"rejected: {r}", file=sys.stderr)
+    _show_rejects(rejects, counts, args.rejects)
     if not args.quiet:
         print(f"graded on Dask as of {options.as_of.isoformat()}: {counts}; wrote {args.output}", file=sys.stderr)
     return 1 if counts.rejected else 0
+
+
+def _show_rejects(rejects: Any, counts: Any, path: str | None, shown: int = 20) -> None:
+    """The first rejected rows on stderr, then how many more there are and where they all are."""
+    for r in rejects[:shown]:
+        print(f"rejected: {printable(str(r))}", file=sys.stderr)
+    more = counts.rejected - len({(r.source, r.row) for r in rejects[:shown]})
+    if more > 0:
+        where = f" (all in {printable(path)})" if path else " (use --rejects FILE to keep them all)"
+        print(f"… and {more} more rejected rows{where}", file=sys.stderr)
 
 
 class _Progress:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..api import GradeOptions, grade_table, load_packs
 from ..grading import DEFAULT_KEEP
+from ..io.outputs import check_outputs
 from ..io.write import write_table
 from ..plan.capacity import WorkCalendar, read_capacity
 from ..plan.export import visits_table
@@ -58,6 +59,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs({"-o": args.output}, [args.graded, args.capacity, *args.rules])
     packs = load_packs(*args.rules, pack=args.pack)
     graded: Any = args.graded
     if args.grade:

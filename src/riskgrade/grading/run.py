@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import Any, Callable, Mapping, Sequence
@@ -16,11 +17,15 @@ from ..compiler.program import Program
 from ..errors import InputError
 from ..explain.batch import ExplainingSource, with_column
 from ..io.read import EntitySource, open_entities
-from ..io.write import ResultWriter, write_rejects
+from ..io.outputs import check_outputs
+from ..io.write import ResultWriter
 from ..results.records import EntityResult, PackResult
-from ..results.rejects import RowReject
+from ..results.rejects import RowReject, rejects_table
 from .grader import Counts, GradedChunk, Grader
 from .options import GradeOptions
+
+# Rejected rows a file grading hands back (all of them are in the rejects file): enough to show.
+KEEP_REJECTS = 1000
 
 
 @dataclass
@@ -66,32 +71,39 @@ def grade_source(source: Any, programs: Sequence[Program], options: GradeOptions
 def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str | PathLike[str],
                options: GradeOptions, *, rejects_path: str | PathLike[str] | None = None,
                on_chunk: Callable[[Counts], None] | None = None,
-               names: Sequence[str | None] | None = None) -> tuple[Counts, list[RowReject]]:
-    """Grade the sources one after another into ``output``, written atomically; memory stays flat.
+               names: Sequence[str | None] | None = None,
+               keep_rejects: int = KEEP_REJECTS) -> tuple[Counts, list[RowReject]]:
+    """Grade the sources one after another into ``output``, written atomically; memory stays flat,
+    however many rows are graded or rejected.
 
-    ``names`` label each source's rejected rows (``RowReject.source``); ``on_chunk`` sees the counts
-    after each chunk. Returns the counts and the rejected rows (also written to ``rejects_path``).
+    Every output path is checked before anything is read or written: it is none of the sources, the
+    two outputs are two files, and their folders exist (``io.outputs.check_outputs``). The rejected
+    rows stream into ``rejects_path`` (in the order of the sources, then of their rows); the first
+    ``keep_rejects`` of them are returned too, with the counts. ``names`` label each source's
+    rejected rows (``RowReject.source``); ``on_chunk`` sees the counts after each chunk.
     """
     grader = Grader(programs, options)
+    check_outputs({"the output": output, "the rejects file": rejects_path}, sources)
     counts = Counts()
-    rejects: list[RowReject] = []
-    with ResultWriter(output) as writer:
+    with ExitStack() as stack:
+        writer = stack.enter_context(ResultWriter(output))
+        log = _RejectLog(stack.enter_context(ResultWriter(rejects_path)) if rejects_path is not None else None,
+                         keep_rejects)
         wrote = False
         for one, name in zip(sources, names or [None] * len(sources)):
             src = _open(one, grader)
+            held = _HeldRejects(src, name, counts)
             for chunk in _graded(grader, src, counts):
                 writer.write(chunk.long, chunk.wide)
                 wrote = True
-                rejects += [replace(r, source=name) for r in chunk.rejects] if name else chunk.rejects
+                log.add(held.merged(_labelled(chunk.rejects, name), _last_row(chunk)))
                 if on_chunk:
                     on_chunk(counts)
-            rejects += [replace(r, source=name) for r in _source_rejects(src, counts)]
+            log.add(held.merged([], None))
         if not wrote:
             writer.write(_empty(grader), None)
-    rejects.sort(key=lambda r: (r.source or "", r.row))
-    if rejects_path is not None:
-        write_rejects(rejects, rejects_path)
-    return counts, rejects
+        log.finish()
+    return counts, log.kept
 
 
 def grade_entity(entity: Mapping[str, Any], programs: Sequence[Program], options: GradeOptions) -> EntityResult:
@@ -130,15 +142,71 @@ def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts
 
 
 def _source_rejects(src: Any, counts: Counts) -> list[RowReject]:
-    """The rows a reader could not split into cells, counted in."""
-    counts.rows_in += len(src.rejects)
-    counts.rejected += len(src.rejects)
-    return [RowReject(r.row, None, "row", None, r.reason, "RG404") for r in src.rejects]
+    """The rows a reader could not split into cells since the last call, counted in."""
+    found = src.take_rejects()
+    counts.rows_in += len(found)
+    counts.rejected += len(found)
+    return [RowReject(r.row, None, "row", None, r.reason, "RG404") for r in found]
 
 
 def _empty(grader: Grader) -> pa.Table:
     table = grader.schema.empty_table()
     return with_column(table) if grader.options.explain else table
+
+
+class _RejectLog:
+    """Rejected rows as they come: appended to the rejects file (if any), the first ``keep`` kept."""
+
+    def __init__(self, writer: ResultWriter | None, keep: int) -> None:
+        self.writer = writer
+        self.keep = keep
+        self.kept: list[RowReject] = []
+        self.wrote = False
+
+    def add(self, rejects: list[RowReject]) -> None:
+        if not rejects:
+            return
+        if len(self.kept) < self.keep:
+            self.kept += rejects[: self.keep - len(self.kept)]
+        if self.writer is not None:
+            self.writer.write(rejects_table(rejects))
+            self.wrote = True
+
+    def finish(self) -> None:
+        if self.writer is not None and not self.wrote:
+            self.writer.write(rejects_table([]))  # a file with its header, saying "none"
+
+
+class _HeldRejects:
+    """The rows a reader could not split into cells, merged into the graded chunks' rejects in row
+    order. A reader reports such a row as it reads it, which may be ahead of the chunk being
+    written; it is held until a chunk reaches its row (or the source ends)."""
+
+    def __init__(self, src: Any, name: str | None, counts: Counts) -> None:
+        self.src, self.name, self.counts = src, name, counts
+        self.held: list[RowReject] = []
+
+    def merged(self, rejects: list[RowReject], upto: int | None) -> list[RowReject]:
+        """``rejects`` with the reader's rejects up to row ``upto`` (None: all) merged in."""
+        fresh = _labelled(_source_rejects(self.src, self.counts), self.name)
+        if fresh:
+            self.held = sorted(self.held + fresh, key=lambda r: r.row)
+        if not self.held:
+            return rejects
+        cut = len(self.held) if upto is None else next(
+            (i for i, r in enumerate(self.held) if r.row > upto), len(self.held))
+        now, self.held = self.held[:cut], self.held[cut:]
+        return sorted(rejects + now, key=lambda r: r.row) if now else rejects
+
+
+def _labelled(rejects: list[RowReject], name: str | None) -> list[RowReject]:
+    return [replace(r, source=name) for r in rejects] if name else rejects
+
+
+def _last_row(chunk: GradedChunk) -> int:
+    """The last source row a graded chunk covers (graded or rejected)."""
+    last = int(chunk.rows[-1]) if len(chunk.rows) else -1
+    return max([last] + [r.row for r in chunk.rejects])
 
 
 __all__ = ["GradeResult", "GradedChunk", "grade_entity", "grade_into", "grade_source"]

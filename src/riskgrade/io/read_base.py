@@ -46,6 +46,11 @@ class EntitySource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} format={self.format!r}>"
 
+    def take_rejects(self) -> list[SourceReject]:
+        """The rows rejected since the last call (so a long run need not hold them all)."""
+        taken, self.rejects = self.rejects, []
+        return taken
+
     def _chunks(self) -> Iterator[RawChunk]:
         """Yield the chunks; subclasses implement this."""
         raise NotImplementedError

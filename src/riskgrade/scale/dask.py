@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any, Mapping, Sequence
 
 import pyarrow as pa
@@ -9,7 +10,9 @@ import pyarrow as pa
 from ..compiler import Program
 from ..errors import EngineError, OptionError
 from ..grading import Counts, GradeOptions, Grader
-from ..io.write import ResultWriter, write_rejects
+from ..grading.run import KEEP_REJECTS
+from ..io.outputs import check_outputs
+from ..io.write import ResultWriter
 from ..results.rejects import REJECTS_SCHEMA, RowReject, from_table
 from .partition import grade_arrow_with_rejects
 
@@ -87,8 +90,11 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
                     **settings: Any) -> tuple[Counts, list[RowReject]]:
     """Grade a CSV or Parquet file on a Dask cluster (``scheduler`` address, or a local cluster) into
     ``output``; partitions are written in order, atomically, like the local engine's output, and the
-    rejected rows written as the local engine writes them. Options: as for ``grade_dask``."""
+    rejected rows streamed into ``rejects_path`` as the local engine writes them (the first
+    ``KEEP_REJECTS`` are returned). The outputs are checked before any task runs: neither may be the
+    input, nor the other output. Options: as for ``grade_dask``."""
     options = _dask_options(options, settings)
+    check_outputs({"the output": output, "the rejects file": rejects_path}, [source])
     dask, _ = _dask()
     from distributed import Client, LocalCluster
 
@@ -97,22 +103,25 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
     try:
         ddf = read_dask(source, blocksize=blocksize, encoding=options.encoding)
         graded, rejected = grade_dask(ddf, packs, options)
-        counts, rejects = Counts(), []
-        with ResultWriter(output) as writer:
+        counts, kept = Counts(), []
+        with ExitStack() as stack:
+            writer = stack.enter_context(ResultWriter(output))
+            rejects_writer = stack.enter_context(ResultWriter(rejects_path)) if rejects_path is not None else None
             g_parts, r_parts = graded.to_delayed(), rejected.to_delayed()
             for g_part, r_part in zip(g_parts, r_parts):
                 g_frame, r_frame = dask.compute(g_part, r_part)
                 table = pa.Table.from_pandas(g_frame, preserve_index=False)
                 writer.write(table, None)
-                part_rejects = from_table(pa.Table.from_pandas(r_frame, preserve_index=False))
-                rejects += part_rejects
+                r_table = pa.Table.from_pandas(r_frame, preserve_index=False).cast(REJECTS_SCHEMA)
+                if rejects_writer is not None:
+                    rejects_writer.write(r_table)
+                part_rejects = from_table(r_table)
+                kept += part_rejects[: max(0, KEEP_REJECTS - len(kept))]
                 n_rejected = len({(r.source, r.row) for r in part_rejects})
                 counts.graded += table.num_rows // max(1, len(packs))
                 counts.rejected += n_rejected
         counts.rows_in = counts.graded + counts.rejected
-        if rejects_path is not None:
-            write_rejects(rejects, rejects_path)
-        return counts, rejects
+        return counts, kept
     finally:
         client.close()
         if cluster is not None:
