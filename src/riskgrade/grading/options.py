@@ -33,7 +33,10 @@ class GradeOptions(BaseModel):
       (default: the first), the ``id_column`` (default: ``entity_id`` or ``id``);
     - results: ``keep``, input columns carried into every record (absent ones come out empty);
       without it, those of ``keep_if_present`` the input has (default: name, city, county, station,
-      grid); ``explain``, an ``explanation`` column (JSON text) on every record.
+      grid); ``explain``, an ``explanation`` column (JSON text) on every record;
+    - writing: ``escape_formulas`` (default on), text a spreadsheet would run as a formula (it starts
+      with = + - @, a tab or a carriage return) written as text: a string cell in xlsx, a leading
+      ``'`` in CSV, in the results and in the rejects file.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -47,6 +50,7 @@ class GradeOptions(BaseModel):
     keep: tuple[str, ...] | None = None
     keep_if_present: tuple[str, ...] = DEFAULT_KEEP
     explain: bool = False
+    escape_formulas: bool = True
 
     def __init__(self, **options: Any) -> None:
         try:

@@ -86,9 +86,10 @@ def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str 
     check_outputs({"the output": output, "the rejects file": rejects_path}, sources)
     counts = Counts()
     with ExitStack() as stack:
-        writer = stack.enter_context(ResultWriter(output))
-        log = _RejectLog(stack.enter_context(ResultWriter(rejects_path)) if rejects_path is not None else None,
-                         keep_rejects)
+        escape = options.escape_formulas
+        writer = stack.enter_context(ResultWriter(output, escape_formulas=escape))
+        log = _RejectLog(stack.enter_context(ResultWriter(rejects_path, escape_formulas=escape))
+                         if rejects_path is not None else None, keep_rejects)
         wrote = False
         for one, name in zip(sources, names or [None] * len(sources)):
             src = _open(one, grader)

@@ -38,12 +38,16 @@ class ResultWriter:
 
     ``write`` may be called once per chunk; every chunk must have the first chunk's columns. The
     ``wide`` table goes to the second sheet of an xlsx workbook; the other formats hold one table
-    (the long one), so there it is ignored — callers may pass both whatever the format. On leaving the ``with`` block normally the file is completed and moved into
-    place; on an exception the temporary file is removed and the old file stays as it was.
+    (the long one), so there it is ignored — callers may pass both whatever the format. On leaving
+    the ``with`` block normally the file is completed and moved into place; on an exception the
+    temporary file is removed and the old file stays as it was.
+
+    ``escape_formulas`` (default on): text that a spreadsheet would run as a formula is written as
+    text — a string cell in xlsx, a leading ``'`` in CSV (``io.write_values.FORMULA_LIKE``).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, format: str | None = None,
-                 sheet_names: tuple[str, str] = ("grades", "overview")) -> None:
+                 sheet_names: tuple[str, str] = ("grades", "overview"), escape_formulas: bool = True) -> None:
         self.path = Path(path)
         self.format = _output_format(self.path, format)
         if self.path.is_dir():
@@ -51,7 +55,7 @@ class ResultWriter:
         fd, self._tmp = _temp_file(self.path)
         self._file = os.fdopen(fd, "wb")
         try:
-            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names)
+            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, escape_formulas)
         except BaseException:
             _drop(None, self._file, self._tmp)
             raise
@@ -115,9 +119,10 @@ class ResultWriter:
         return f"<ResultWriter {str(self.path)!r} format={self.format!r} {self._state}>"
 
 
-def write_table(table: pa.Table, path: str | os.PathLike[str], *, format: str | None = None) -> None:
+def write_table(table: pa.Table, path: str | os.PathLike[str], *, format: str | None = None,
+                escape_formulas: bool = True) -> None:
     """Write one table to ``path`` atomically, in the format its extension names."""
-    with ResultWriter(path, format=format) as writer:
+    with ResultWriter(path, format=format, escape_formulas=escape_formulas) as writer:
         writer.write(table)
 
 
@@ -125,12 +130,14 @@ def _as_table(data: pa.Table | pa.RecordBatch | None) -> pa.Table | None:
     return pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
 
 
-def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str]) -> Any:
+def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str], escape: bool) -> Any:
     if kind == "xlsx":
         from .write_xlsx import XlsxSink  # openpyxl is loaded when a workbook is written, not on import
 
-        return XlsxSink(file, name, sheet_names)
-    return {"jsonl": JsonlSink, "csv": CsvSink, "parquet": ParquetSink}[kind](file, name)
+        return XlsxSink(file, name, sheet_names, escape)
+    if kind == "csv":
+        return CsvSink(file, name, escape)
+    return {"jsonl": JsonlSink, "parquet": ParquetSink}[kind](file, name)
 
 
 def _output_format(path: Path, format: str | None) -> str:
@@ -202,7 +209,8 @@ def _drop(sink: Any, file: Any, path: str) -> None:
         pass
 
 
-def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str]) -> None:
+def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str], *,
+                  escape_formulas: bool = True) -> None:
     """The rejected rows as JSON Lines (or CSV for a ``.csv`` path), written atomically; values as
     text (``results.rejects``), the same whichever path graded the rows."""
-    write_table(rejects_table(rejects), path)
+    write_table(rejects_table(rejects), path, escape_formulas=escape_formulas)

@@ -2,7 +2,9 @@
 
 Lists are joined with ``;``, booleans are ``true``/``false``, missing values are empty cells.
 Plain columns go through ``pyarrow.csv`` (fast); only columns it cannot write (timestamps,
-objects, nested lists, …) are spelled in Python.
+objects, nested lists, …) are spelled in Python. Text a spreadsheet would run as a formula (it
+starts with = + - @, a tab or a carriage return) is written with a leading ``'``, header names too,
+unless the writer is told ``escape_formulas=False``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .write_values import conform, nan_to_null, text_value
+from .write_values import conform, escape_formula, escape_formulas, nan_to_null, text_value
 
 LIST_SEP = ";"
 
@@ -22,9 +24,10 @@ LIST_SEP = ";"
 class CsvSink:
     """Appends tables to a CSV file; the first table's columns make the header."""
 
-    def __init__(self, file: BinaryIO, name: str) -> None:
+    def __init__(self, file: BinaryIO, name: str, escape: bool = True) -> None:
         self.file = file
         self.name = name
+        self.escape = escape
         self.names: list[str] | None = None
 
     def write(self, table: pa.Table) -> None:
@@ -34,8 +37,12 @@ class CsvSink:
             self.names = table.column_names
             self.file.write(codecs.BOM_UTF8)
         table = nan_to_null(table)
-        table = pa.table([_plain(col) for col in table.columns], names=table.column_names)
-        pacsv.write_csv(table, self.file, pacsv.WriteOptions(include_header=first))
+        columns = [_plain(col) for col in table.columns]
+        names = table.column_names
+        if self.escape:
+            columns = [escape_formulas(c) if pa.types.is_string(c.type) else c for c in columns]
+            names = [escape_formula(n) for n in names]
+        pacsv.write_csv(pa.table(columns, names=names), self.file, pacsv.WriteOptions(include_header=first))
 
     def finish(self) -> None:
         """Nothing to add: every row is written as it comes."""

@@ -105,8 +105,10 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
         graded, rejected = grade_dask(ddf, packs, options)
         counts, kept = Counts(), []
         with ExitStack() as stack:
-            writer = stack.enter_context(ResultWriter(output))
-            rejects_writer = stack.enter_context(ResultWriter(rejects_path)) if rejects_path is not None else None
+            escape = options.escape_formulas
+            writer = stack.enter_context(ResultWriter(output, escape_formulas=escape))
+            rejects_writer = (stack.enter_context(ResultWriter(rejects_path, escape_formulas=escape))
+                              if rejects_path is not None else None)
             g_parts, r_parts = graded.to_delayed(), rejected.to_delayed()
             for g_part, r_part in zip(g_parts, r_parts):
                 g_frame, r_frame = dask.compute(g_part, r_part)
