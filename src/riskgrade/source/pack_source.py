@@ -48,7 +48,7 @@ def parse_pack(text: str, file: str = "<string>") -> PackSource:
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        raise PackError([_translate(err, source, data) for err in exc.errors()]) from None
+        raise PackError(_one_per_value([_translate(err, source, data) for err in exc.errors()])) from None
     return PackSource(pack, source, canonical_sha256(pack))
 
 
@@ -80,6 +80,23 @@ def _pointer(loc: tuple[Any, ...]) -> str:
     return "".join(f"/{escape_pointer(p)}" for p in loc)
 
 
+_SCALAR_BRANCHES = ("float", "int", "bool", "str")
+
+
+def _one_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A value refused by every branch of a union is one problem, reported once (the first branch's
+    message: for a table entry, why it is not a number)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.code, d.location.pointer)
+        if d.code == "RG113" and key in seen:
+            continue
+        seen.add(key)
+        out.append(d)
+    return out
+
+
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     out: list[Any] = []
     node = data
@@ -95,6 +112,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             node = node[part[:-1]]
         elif part in ("keyed", "banded") or isinstance(part, str) and "[" in part:
             continue  # discriminator / union branch labels
+        elif part in _SCALAR_BRANCHES and not isinstance(node, (dict, list)):
+            continue  # a scalar union's branch (float | int | bool | str): the value itself is at fault
         else:
             out.append(part)  # a missing key: keep it so the message can name it
             break
