@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from riskgrade.model.scoring import SCORE_METHODS
+from riskgrade.table.convert import DATE_MAX, DATE_MIN
 
 # Band and comparison edges the packs use; entities are drawn on them and just beside them.
 EDGES = [0.0, 10.0, 20.0, 100.0]
@@ -244,8 +245,11 @@ entities = st.fixed_dictionaries({
     "ok": maybe(st.booleans()),
     "cat": maybe(st.sampled_from(["甲", "乙", "c d"])),
     "txt": maybe(texts),
-    "day": maybe(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)) | st.sampled_from(
-        [dt.date(2000, 2, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1)])),
+    # dates across the range entity data may hold, its ends, and just beyond them (rejected)
+    "day": maybe(st.dates(DATE_MIN, DATE_MAX) | st.sampled_from(
+        [dt.date(2000, 2, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1), DATE_MIN, DATE_MAX,
+         DATE_MIN - dt.timedelta(days=1), DATE_MAX + dt.timedelta(days=1), dt.date(1, 1, 1),
+         dt.date(9999, 12, 31)])),
     "rows": maybe(st.lists(st.fixed_dictionaries({
         "v": maybe(numbers), "k": maybe(st.sampled_from(["p", "q"])), "s": maybe(texts)}), max_size=3)),
 })

@@ -1,6 +1,6 @@
 """batch == reference on packs that use every part of the format (tables of every kind, derived
 values chained three deep, list fields, parameters of every type) and on entities at the edges:
-band edges exactly, ±0.0, subnormals, 1e308, any Unicode text, dates from year 1 to 9999.
+band edges exactly, ±0.0, subnormals, 1e308, any Unicode text, dates across the range data may hold (1800 to 2199) and just beyond it.
 
 Extends ``tests/property/test_differential.py`` (which covers every score method and effect over a
 smaller field set); the batch side here goes through the public ``grade_table`` so that the

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..backends.base import resolve_params
 from ..compiler.program import Program
 from ..errors import OptionError
+from ..table.convert import DATE_MAX, DATE_MIN
 
 # Input columns carried into every record when present: what a bureau files grades under.
 DEFAULT_KEEP = ("name", "city", "county", "station", "grid")
@@ -63,6 +64,13 @@ class GradeOptions(BaseModel):
     def _a_date(cls, value: Any) -> Any:
         if isinstance(value, dt.datetime):  # a time of day would be silently dropped
             raise ValueError(f"must be a date, not a date and time ({value!r})")
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _on_calendar(cls, value: dt.date) -> dt.date:
+        if not DATE_MIN <= value <= DATE_MAX:  # the dates entity data may hold, for the same reason
+            raise ValueError(f"{value.isoformat()} is outside {DATE_MIN.isoformat()} … {DATE_MAX.isoformat()}")
         return value
 
     @field_validator("params", mode="before")
