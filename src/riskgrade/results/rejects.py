@@ -36,7 +36,7 @@ class RowReject:
         where = f"{self.source}, " if self.source else ""
         who = f" ({self.entity_id})" if self.entity_id else ""
         pack = f" [{self.pack}]" if self.pack else ""
-        shown = "" if self.value is None else f" = {self.value!r}"
+        shown = "" if self.value is None else f" = {_short(repr(self.value))}"
         return f"{where}row {self.row}{who}{pack}: {self.field}{shown}: {self.reason}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +50,11 @@ class RowReject:
         if row["value"] is not None and not isinstance(row["value"], str):
             row["value"] = json.dumps(row["value"], ensure_ascii=False)
         return row
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A value as a message shows it: whole when short, else its start (the file keeps it whole)."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
 
 
 def rejects_table(rejects: Iterable[RowReject]) -> pa.Table:
