@@ -37,3 +37,17 @@ def test_deep_and_huge_json_lines_are_rejected_one_by_one(tmp_path: Path):
     assert [r["entity_id"] for r in result.to_records()] == ["a", "ok-deep", "b"]
     shown = str(next(r for r in result.rejects if r.row == 4))
     assert len(shown) < 300 and "4,002 characters" in shown  # the message does not repeat 4,000 digits
+
+
+def test_a_csv_cell_of_megabytes_is_read_not_refused(tmp_path: Path):
+    """Arrow parses 1 MiB blocks and refuses a row that straddles two; the reader reads on from that
+    row with larger blocks, and every line number stays true."""
+    rows = ["entity_id,exits,name", "a,1,", "b,2,3,4", 'c,1,"' + "x" * (2 << 20) + '"', 'd,"4\nx",',
+            "e,5,6,7", 'f,3,"' + "y" * (5 << 20) + '"', "g,1,"]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = riskgrade.grade_table(path, _pack(), as_of=AS_OF, keep=["name"], chunk_rows=2)
+    assert (result.counts.rows_in, result.counts.graded, result.counts.rejected) == (7, 4, 3)
+    assert [(r.row, r.entity_id) for r in result.rejects] == [(3, None), (5, "d"), (7, None)]
+    names = {r["entity_id"]: r["name"] for r in result.to_records()}
+    assert len(names["c"]) == 2 << 20 and len(names["f"]) == 5 << 20 and set(names) == {"a", "c", "f", "g"}

@@ -29,7 +29,8 @@ from ..table.chunks import RawChunk
 from .read_base import EntitySource, clean_names, rechunk, rename
 
 SAMPLE_BYTES = 4 << 20  # how much of the file is decoded to choose an encoding
-BLOCK_BYTES = 1 << 20   # pyarrow's parse block; a header row must fit in one
+BLOCK_BYTES = 1 << 20   # pyarrow's parse block; a row must fit in one, so it grows when one does not
+MAX_BLOCK_BYTES = 256 << 20  # a row larger than this is refused rather than read
 
 
 class CsvSource(EntitySource):
@@ -56,7 +57,23 @@ class CsvSource(EntitySource):
         types = {name: pa.string() for name in self._raw_names}
         convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
                                        quoted_strings_can_be_null=True, null_values=[""])
-        with self._reader(counter.on_invalid, convert) as reader:
+        block = BLOCK_BYTES
+        while True:
+            try:
+                yield from self._batches(counter, convert, block)
+                break
+            except _RowTooLarge:
+                # A row (a cell of megabytes) did not fit in a parse block: read on from the first
+                # record not yet handed out, with blocks four times larger.
+                if block >= MAX_BLOCK_BYTES:
+                    raise self._error(f"a row holds more than {MAX_BLOCK_BYTES >> 20} MiB of text; split "
+                                      "the file or shorten that cell", row=counter.line_of_next()) from None
+                block *= 4
+                counter.forget_pending()
+        self._record_rejects(counter.finish())
+
+    def _batches(self, counter: "_LineCounter", convert: pacsv.ConvertOptions, block: int) -> Iterator[RawChunk]:
+        with self._reader(counter.on_invalid, convert, block, skip=counter.next_record - 2) as reader:
             while True:
                 try:
                     batch = reader.read_next_batch()
@@ -69,13 +86,12 @@ class CsvSource(EntitySource):
                     rows, placed = counter.place(_cell_breaks(table))
                     self._record_rejects(placed)
                     yield self._tidy(table, rows)
-        self._record_rejects(counter.finish())
 
     @contextmanager
-    def _reader(self, handler: Callable[[Any], str],
-                convert: pacsv.ConvertOptions | None = None) -> Iterator[pacsv.CSVStreamingReader]:
+    def _reader(self, handler: Callable[[Any], str], convert: pacsv.ConvertOptions | None = None,
+                block: int = BLOCK_BYTES, skip: int = 0) -> Iterator[pacsv.CSVStreamingReader]:
         # Serial parsing: pyarrow gives an invalid row's record number only when not threaded.
-        read = pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES)
+        read = pacsv.ReadOptions(use_threads=False, block_size=block, skip_rows_after_names=skip)
         parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=handler)
         with _Utf8Stream(self.path, self.encoding) as stream:
@@ -89,8 +105,16 @@ class CsvSource(EntitySource):
                 yield reader
 
     def _read_header(self) -> list[str]:
-        with self._reader(lambda row: "skip") as reader:
-            return list(reader.schema.names)
+        block = BLOCK_BYTES
+        while True:
+            try:
+                with self._reader(lambda row: "skip", block=block) as reader:
+                    return list(reader.schema.names)
+            except _RowTooLarge:
+                if block >= MAX_BLOCK_BYTES:
+                    raise self._error(f"the first rows hold more than {MAX_BLOCK_BYTES >> 20} MiB of text; "
+                                      "is this a CSV file?") from None
+                block *= 4
 
     def _tidy(self, table: pa.Table, rows: np.ndarray) -> RawChunk:
         """Clean names, blank cells to null, and drop rows that hold no value at all."""
@@ -115,8 +139,10 @@ class CsvSource(EntitySource):
             cells = "1 cell" if actual == 1 else f"{actual} cells"
             self._reject(line, f"line has {cells}, header has {expected}: {hint}")
 
-    def _read_error(self, exc: Exception) -> InputError:
+    def _read_error(self, exc: Exception) -> Exception:
         text = str(exc)
+        if "straddles two block boundaries" in text:
+            return _RowTooLarge()
         if text == "Empty CSV file":
             return self._error("the file is empty; the first line must name the columns")
         if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "UTF-8" in text:
@@ -127,6 +153,10 @@ class CsvSource(EntitySource):
                 f"these bytes are not valid {self.encoding} text, though the start of the file is; "
                 f"re-save the file as UTF-8, or pass its real encoding as encoding={hint}", row=line)
         return self._error(f"cannot read the file as delimited text: {text}")
+
+
+class _RowTooLarge(Exception):
+    """A row did not fit in pyarrow's parse block."""
 
 
 class _LineCounter:
@@ -168,6 +198,14 @@ class _LineCounter:
         self.next_record = int(records[-1]) + 1
         placed = [(int(line), r[2], r[3]) for line, r in zip(lines[n:], rejects)]
         return lines[:n], placed
+
+    def forget_pending(self) -> None:
+        """Drop the invalid rows not yet placed: reading again from ``next_record`` reports them again."""
+        self.pending = []
+
+    def line_of_next(self) -> int:
+        """The line where the next record starts."""
+        return self.next_record + self.extra
 
     def finish(self) -> list[tuple[int, int, int]]:
         """Lines of the invalid rows after the last valid one."""
