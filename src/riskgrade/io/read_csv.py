@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import InputError
 from ..table.chunks import RawChunk
-from .read_base import EntitySource, clean_names, rechunk, rename
+from .read_base import EntitySource, clean_names, rechunk, rename, text_encoding
 
 SAMPLE_BYTES = 4 << 20  # how much of the file is decoded to choose an encoding
 BLOCK_BYTES = 1 << 20   # pyarrow's parse block; a row must fit in one, so it grows when one does not
@@ -79,7 +79,7 @@ class CsvSource(EntitySource):
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                except (pa.ArrowInvalid, UnicodeError) as exc:
                     raise self._read_error(exc) from None
                 if batch.num_rows:
                     table = pa.Table.from_batches([batch])
@@ -99,7 +99,7 @@ class CsvSource(EntitySource):
                 # Opening parses the first block already, so it can fail like any later read.
                 reader = pacsv.open_csv(stream, read_options=read, parse_options=parse,
                                         convert_options=convert)
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            except (pa.ArrowInvalid, UnicodeError) as exc:
                 raise self._read_error(exc) from None
             with closing(reader):
                 yield reader
@@ -145,7 +145,7 @@ class CsvSource(EntitySource):
             return _RowTooLarge()
         if text == "Empty CSV file":
             return self._error("the file is empty; the first line must name the columns")
-        if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "UTF-8" in text:
+        if isinstance(exc, UnicodeError) or "UTF8" in text or "UTF-8" in text:
             line = _decode_error_line(self.path, self.encoding)
             hint = " (exports of Chinese spreadsheets are often 'gb18030')" \
                 if self.encoding == "utf-8" else ""
@@ -239,11 +239,7 @@ def detect_encoding(path: Path) -> str:
 
 
 def _check_encoding(encoding: str, file: str) -> str:
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}; use e.g. 'utf-8' or 'gb18030'",
-                         file=file) from None
+    return text_encoding(encoding, file)
 
 
 class _Utf8Stream(io.RawIOBase):
@@ -288,7 +284,7 @@ class _Utf8Stream(io.RawIOBase):
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
         codecs.getincrementaldecoder(encoding)().decode(data, final=False)
-    except UnicodeDecodeError:
+    except UnicodeError:
         return False
     return True
 
@@ -304,6 +300,8 @@ def _decode_error_line(path: Path, encoding: str) -> int | None:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 return line + block[: max(exc.start - len(held), 0)].count(b"\n")
+            except UnicodeError:  # e.g. UTF-16 without its byte-order mark: no position to give
+                return line
             line += block.count(b"\n")
     return None
 

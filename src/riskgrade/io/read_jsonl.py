@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..table.chunks import RawChunk
-from .read_base import EntitySource
+from .read_base import EntitySource, text_encoding
 from .read_records import RowBatcher
 
 MAX_DEPTH = 64  # nesting of objects and arrays on one line, the same bound as in rule packs
@@ -42,10 +42,10 @@ class JsonlSource(EntitySource):
     def __init__(self, path: Path, *, encoding: str | None = None, chunk_rows: int = 65536) -> None:
         super().__init__(str(path), chunk_rows)
         self.path = path
-        try:
-            self.encoding = codecs.lookup(encoding or "utf-8").name
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}; use e.g. 'utf-8'", file=self.name) from None
+        self.encoding = text_encoding(encoding or "utf-8", self.name)
+        if "\n".encode(self.encoding, "replace") != b"\n":
+            raise InputError(f"JSON Lines are split at the newline byte, which {self.encoding} text does not "
+                             "use; save the file as UTF-8", file=self.name)
         self._refuse_json_array()
 
     def _refuse_json_array(self) -> None:
@@ -77,7 +77,7 @@ class JsonlSource(EntitySource):
             raw = raw[len(codecs.BOM_UTF8):]
         try:
             text = raw.decode(self.encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:
             self._reject(number, f"line is not valid {self.encoding} text; save the file as "
                                  "UTF-8 or pass its encoding")
             return None

@@ -53,7 +53,7 @@ class ResultWriter:
         if self.path.is_dir():
             raise OutputError(f"{self.path}: this is a folder; give a file name")
         fd, self._tmp = _temp_file(self.path)
-        self._file = os.fdopen(fd, "wb")
+        self._file = _open_fd(fd)
         try:
             self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, escape_formulas)
         except BaseException:
@@ -198,15 +198,28 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _open_fd(fd: int) -> Any:
+    return os.fdopen(fd, "wb")
+
+
 def _drop(sink: Any, file: Any, path: str) -> None:
-    """Abandon a temporary file: let the format writer go, close the file, delete it."""
-    if sink is not None:
-        sink.discard()
-    file.close()
+    """Abandon a temporary file: let the format writer go, close the file, delete it — the last
+    whatever the first two raise (closing flushes, and on a full disk that fails too)."""
     try:
-        os.remove(path)
-    except FileNotFoundError:
+        if sink is not None:
+            sink.discard()
+    except Exception:  # noqa: BLE001 - best effort: the file is deleted next
         pass
+    finally:
+        try:
+            file.close()
+        except OSError:
+            pass
+        finally:
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
 
 
 def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str], *,

@@ -71,7 +71,7 @@ class XlsxSink:
         self._sheet(self.sheet_names[0])  # a workbook needs at least one sheet
         for sheet in self.sheets.values():
             sheet.finish()
-        self.book.save(self.file)
+        save_workbook(self.book, self.file)
 
     def discard(self) -> None:
         """Remove the scratch files openpyxl keeps for each write-only sheet (best effort)."""
@@ -158,6 +158,23 @@ class _Sheet:
         if font is not None:
             cell.font = font
         return cell
+
+
+def save_workbook(book: Workbook, file: BinaryIO) -> None:
+    """``book.save(file)``, except that a failure (a full disk) leaves no half-written zip archive
+    behind to write itself again, and fail again, when it is garbage-collected at exit."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if book.write_only and not book.worksheets:
+        book.create_sheet()
+    archive = ZipFile(file, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()
+    except BaseException:
+        archive.fp = None  # ZipFile.close (and __del__) then does nothing: the file is dropped anyway
+        raise
 
 
 def text_cell(ws: Any, value: Any) -> Any:

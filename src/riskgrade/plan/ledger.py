@@ -161,12 +161,14 @@ def _flagged(frame: Any, lang: str) -> Any:
 def _save(book: Any, path: Path) -> None:
     import tempfile
 
+    from ..io.write_xlsx import save_workbook
+
     if not path.parent.is_dir():
         raise OutputError(f"{path}: the folder {str(path.parent)!r} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            book.save(f)
+            save_workbook(book, f)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException as exc:
