@@ -183,6 +183,36 @@ def test_a_file_over_16_mib_is_refused_before_parsing(tmp_path):
     assert (d.code, d.location.file) == ("RG106", str(path))
 
 
+def test_a_huge_pack_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as f:  # 1.5 GB, sparse: reading it whole would take seconds and the memory
+        f.write(b"pack: p\n")
+        f.seek(1_500_000_000)
+        f.write(b"\xff")  # read whole, it would be refused as not UTF-8 instead
+    with pytest.raises(PackError) as info:
+        riskgrade.load_pack(path)
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [("RG106", "file is larger than 16 MiB")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_check_neither_hangs_on_a_pipe_nor_reads_a_device_for_ever(tmp_path, capsys):
+    """A pipe named *.yaml would block opening until something writes to it; a link to /dev/zero
+    never ends. Both are refused by what they are, before anything is read."""
+    from riskgrade.cli.main import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ok.yaml").write_text(SANE, encoding="utf-8")
+    os.mkfifo(rules / "pipe.yaml")
+    (rules / "zero.yaml").symlink_to("/dev/zero")
+    assert main(["check", str(rules), "--no-tests", "--format", "json"]) == 1
+    found = {Path(d["file"]).name: (d["code"], d["message"])
+             for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["severity"] == "error"}
+    assert found == {"pipe.yaml": ("RG100", "this is a pipe, not a regular file"),
+                     "zero.yaml": ("RG100", "this is a device, not a regular file")}
+    assert main(["check", str(rules / "pipe.yaml"), "--no-tests"]) == 1
+
+
 def test_extreme_literals_that_fit_a_float_are_accepted():
     assert riskgrade.loads_pack(with_when("area > 1e308 or area < -1.7976931348623157e308 or area == 5e-324"))
     assert riskgrade.loads_pack(with_when("round(area, 15) > 0 and round(area, -15) >= 0"))

@@ -13,6 +13,7 @@ from ..api import load_packs
 from ..errors import InputError
 from ..explain import explain, render_text
 from ..io.read import open_entities
+from ..source.files import RefusedFile, read_limited
 from .check import add_lang
 from .common import add_format, as_of, param
 
@@ -43,14 +44,18 @@ def add_parser(sub: Any) -> None:
     add_format(p)
 
 
+MAX_ENTITY_BYTES = 16 << 20
+
+
 def read_entity(text: str) -> dict[str, Any]:
     """An entity from inline JSON or a .json file. Raises InputError when it is neither."""
     source = text if text.lstrip().startswith("{") else None
     if source is None:
-        path = Path(text)
-        if not path.is_file():
-            raise InputError("not a JSON object and not a file", file=text)
-        source = path.read_text(encoding="utf-8-sig")
+        try:
+            source = read_limited(text, MAX_ENTITY_BYTES).decode("utf-8-sig")
+        except (OSError, RefusedFile, UnicodeDecodeError) as exc:
+            reason = exc.reason if isinstance(exc, RefusedFile) else "not a JSON object and not a readable UTF-8 file"
+            raise InputError(reason, file=text) from None
     try:
         entity = json.loads(source)
     except json.JSONDecodeError as exc:

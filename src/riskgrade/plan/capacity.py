@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from ..errors import InputError, OptionError
+from ..source.files import RefusedFile, read_limited
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -64,6 +65,7 @@ class Capacity:
 
 
 # Bounds that no station reaches: past them a value is a typing error (and would overflow the plan).
+MAX_CAPACITY_BYTES = 64 << 20  # a row per station and pack: a few kilobytes in practice
 MAX_OFFICERS = 100_000
 MAX_PER_OFFICER_PER_DAY = 1_000
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -73,7 +75,9 @@ def read_capacity(path: str | os.PathLike[str], *, unit: str = "station") -> Cap
     """Read a capacity CSV (UTF-8, UTF-8 with BOM or GB18030). Errors name the file, row and column."""
     name = str(path)
     try:
-        data = open(path, "rb").read()
+        data = read_limited(path, MAX_CAPACITY_BYTES)
+    except RefusedFile as exc:
+        raise InputError(f"cannot read the capacity file: {exc.reason}", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot open the capacity file: {exc}", file=name) from None
     text = _decode(data, name)

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from ..errors import Diagnostic, PackError
 from ..model import Pack
-from .yaml_source import SourceMap, escape_pointer, load_yaml
+from .files import RefusedFile, read_limited
+from .yaml_source import MAX_BYTES, SourceMap, escape_pointer, load_yaml
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,27 @@ def parse_pack(text: str, file: str = "<string>") -> PackSource:
 
 
 def read_pack(path: str | Path) -> PackSource:
-    """Read and validate one pack file."""
+    """Read and validate one pack file (a regular file of at most ``MAX_BYTES``, refused before it
+    is read when larger)."""
     p = Path(path)
+    return parse_pack(read_pack_text(p), str(p))
+
+
+def read_pack_text(p: Path) -> str:
+    """The text of a pack (or pack test) file; PackError RG100/RG106 when it cannot be read."""
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = read_limited(p, MAX_BYTES)
     except FileNotFoundError:
         raise PackError([Diagnostic("RG100", "file not found", _file_loc(str(p)))]) from None
+    except RefusedFile as exc:
+        raise PackError([Diagnostic("RG106" if exc.too_large else "RG100", exc.reason, _file_loc(str(p)))]) from None
+    except OSError as exc:
+        raise PackError([Diagnostic("RG100", f"cannot read file: {exc.strerror}", _file_loc(str(p)))]) from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PackError([Diagnostic("RG100", f"pack files must be UTF-8 ({exc.reason} at byte {exc.start})",
                                     _file_loc(str(p)))]) from None
-    except OSError as exc:
-        raise PackError([Diagnostic("RG100", f"cannot read file: {exc.strerror}", _file_loc(str(p)))]) from None
-    return parse_pack(text, str(p))
 
 
 def _file_loc(file: str):
