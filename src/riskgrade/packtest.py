@@ -86,8 +86,11 @@ def compare(example: Example, record: dict[str, Any]) -> list[str]:
         "inspection_interval_days": exp.interval_days,
     }
     for key, want in checks.items():
-        if want is not None and record.get(key) != want:
-            problems.append(f"expected {key} {want!r}, got {record.get(key)!r}")
+        got = record.get(key)
+        if key == "applies" and got is None:
+            got = "undecided"
+        if want is not None and got != want:
+            problems.append(f"expected {key} {want!r}, got {got!r}")
     for key, want in (("fired", exp.fired), ("controls", exp.controls), ("data_gaps", exp.data_gaps)):
         if want is not None and sorted(record.get(key) or []) != sorted(want):
             got = sorted(record.get(key) or [])

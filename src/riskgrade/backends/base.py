@@ -23,17 +23,19 @@ class PackGrades:
 
     program: Program
     as_of: dt.date
-    applies: np.ndarray  # bool
+    applies: np.ndarray  # bool (False where undecided)
     level: np.ndarray  # int64 level index, -1 where the pack does not apply
     score: np.ndarray  # float64, NaN where unknown or not applicable
     hits: np.ndarray  # bool (n, rules): fired
     controls: np.ndarray  # bool (n, measures)
-    gaps: np.ndarray  # bool (n, fields)
+    gaps: np.ndarray  # bool (n, program.gap_names)
     interval: np.ndarray  # float64 days, NaN where none
     next_due: np.ndarray  # float64 day numbers, NaN where none
     derived: dict[str, Any]  # name -> column (float64 / Tri / Codes)
     rejects: dict[int, list[Reason]] = field(default_factory=dict)  # row -> reasons
     adjusted: np.ndarray | None = None  # bool (n, modifiers + campaigns): applied to the interval
+    # bool: ``applies_when`` is unknown (missing data decides it): neither graded nor left out
+    undecided: np.ndarray | None = None
 
     @property
     def n(self) -> int:

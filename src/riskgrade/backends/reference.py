@@ -60,7 +60,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
     def note_gaps(cexpr: CompiledExpr) -> None:
         gaps.update(f for f in cexpr.fields if field_is_missing(program, f, values))
 
-    applies = True
+    applies: bool | None = True
     if program.applies_when is not None:
         a = evaluate(program.applies_when.node, env)
         if a is None:
@@ -69,9 +69,10 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
             missing = _missing_required(program, values, program.applies_when.fields)
             if missing:
                 return {"rejected": missing}
-        applies = a is True
+        applies = a  # None: undecided, neither graded nor left out; data_gaps say what decides it
     record = _empty_record(program, env.derived)
-    if not applies:
+    if applies is not True:
+        record["applies"] = applies
         record["data_gaps"] = _ordered_gaps(program, gaps)
         return record
 
@@ -87,6 +88,8 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
             v = rule.on_missing == "worst"
         if v:
             fired.append(rule)
+            if rule.gap is not None:
+                gaps.add(program.gap_names[rule.gap])
     score = _score(program, fired, env)
     if score is None:
         for c in (program.score.expr, program.score.likelihood, program.score.severity):
@@ -131,7 +134,7 @@ def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any
 
 
 def _ordered_gaps(program: Program, gaps: set[str]) -> list[str]:
-    return [f.name for f in program.fields if f.name in gaps]
+    return [g for g in program.gap_names if g in gaps]
 
 
 def _score(program: Program, fired: list[Any], env: Env) -> float | None:

@@ -47,6 +47,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--explain", action="store_true",
                    help="add an 'explanation' column (JSON: fired rules with their inputs, band, vetoes, "
                         "controls, interval) to every record; one slower pass per entity")
+    p.add_argument("--strict", action="store_true",
+                   help="reject rows a pack cannot tell it applies to (a field deciding it is missing) "
+                        "instead of grading them undecided")
     p.add_argument("--no-escape-formulas", dest="escape_formulas", action="store_false",
                    help="write text starting with = + - @ as it is (by default such text is stored as text "
                         "in xlsx and written with a leading ' in CSV, so a spreadsheet never runs it)")
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     day = args.as_of or dt.date.today()
     options = GradeOptions(as_of=day, params=dict(args.param), chunk_rows=args.chunk_rows, id_column=args.id_column,
                            encoding=args.encoding, sheet=args.sheet, keep=args.keep, explain=args.explain,
-                           escape_formulas=args.escape_formulas)
+                           strict=args.strict, escape_formulas=args.escape_formulas)
     sources: Any = args.inputs if len(args.inputs) > 1 else args.inputs[0]
     if args.engine == "dask":
         return _run_dask(args, packs, options)

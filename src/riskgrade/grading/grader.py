@@ -24,7 +24,7 @@ from ..backends.base import PackGrades
 from ..compiler.program import CompiledField, Program
 from ..errors import OptionError
 from ..results.rejects import RowReject
-from ..results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
+from ..results.tables import LONG_SCHEMA, derived_type, interleave, long_table, wide_table
 from ..table import RawChunk, Table
 from ..table.convert import RowErrors, convert_column
 from ..table.ids import SeenIds
@@ -95,11 +95,16 @@ class Grader:
             all_grades.append(grades)
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
+            if self.options.strict and grades.undecided is not None:
+                for i in np.flatnonzero(grades.undecided):
+                    reasons.setdefault(int(i), []).append((program.pack_id, _undecided_reason(grades, int(i))))
         for i, errs in errors.items():
             bad = {f for f, _, _ in errs}
             # a value that could not be read is not also "missing": report it once
             kept_reasons = [x for x in reasons.get(i, []) if not (x[1][3] == "RG402" and x[1][0] in bad)]
-            reasons[i] = [(None, (f, v, r, "RG400")) for f, v, r in errs] + kept_reasons
+            # a column several packs declare is converted once per pack: say each unreadable cell once
+            once = {(f, repr(v), r): (f, v, r) for f, v, r in errs}.values()
+            reasons[i] = [(None, (f, v, r, "RG400")) for f, v, r in once] + kept_reasons
         keep = np.ones(n, dtype=bool)
         keep[list(reasons)] = False
         rejects = [RowReject(int(chunk.row_numbers[i]), ids[i].as_py(), f, v, r, code, pack)
@@ -167,6 +172,14 @@ class Grader:
         return result
 
 
+def _undecided_reason(grades: PackGrades, i: int) -> tuple[str, Any, str, str]:
+    program = grades.program
+    missing = [name for name, gap in zip(program.gap_names, grades.gaps[i]) if gap]
+    return (missing[0] if missing else "applies_when", None,
+            f"cannot tell whether pack {program.pack_id} applies: {', '.join(missing) or 'data'} missing "
+            "(strict grading)", "RG406")
+
+
 def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:
     if name not in table.column_names:
         return pa.nulls(int(keep.sum()), pa.string())
@@ -230,5 +243,5 @@ def _long_schema(programs: Sequence[Program], names: dict[str, dict[str, str]]) 
             column = names[p.pack_id][name]
             if column not in seen:
                 seen.add(column)
-                fields.append(pa.field(column, VALUE_TYPES[cexpr.node.type.kind]))
+                fields.append(pa.field(column, derived_type(cexpr.node)))
     return pa.schema(fields)

@@ -35,6 +35,8 @@ class GradeOptions(BaseModel):
     - results: ``keep``, input columns carried into every record (absent ones come out empty);
       without it, those of ``keep_if_present`` the input has (default: name, city, county, station,
       grid); ``explain``, an ``explanation`` column (JSON text) on every record;
+    - ``strict``: reject a row a pack cannot tell it applies to (the data deciding ``applies_when`` is
+      missing, code RG406) instead of grading it undecided (``applies`` null, the fields in data_gaps).
     - writing: ``escape_formulas`` (default on), text a spreadsheet would run as a formula (it starts
       with = + - @, a tab or a carriage return) written as text: a string cell in xlsx, a leading
       ``'`` in CSV, in the results and in the rejects file.
@@ -51,6 +53,7 @@ class GradeOptions(BaseModel):
     keep: tuple[str, ...] | None = None
     keep_if_present: tuple[str, ...] = DEFAULT_KEEP
     explain: bool = False
+    strict: bool = False
     escape_formulas: bool = True
 
     def __init__(self, **options: Any) -> None:

@@ -17,7 +17,7 @@ class PackResult(BaseModel):
     pack: str
     pack_version: str
     pack_sha256: str
-    applies: bool
+    applies: bool | None  # None: undecided, the data that decides it is missing (see data_gaps)
     level: str | None
     rank: int | None
     color: str | None

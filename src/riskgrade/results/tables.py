@@ -10,8 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
+from ..expr.nodes import Expr, GroupBy
 from ..scoring.interval import adjustment_ids
-from ..table import Codes, Tri
+from ..table import Codes, ListColumn, Tri
 
 CONTRACT_COLUMNS = (
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
@@ -31,6 +32,23 @@ LONG_SCHEMA = pa.schema([
 
 # Arrow type of a derived value of each expression kind (strings and categories are text)
 VALUE_TYPES = {"number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_(), "string": pa.string()}
+
+
+def derived_type(node: Expr) -> pa.DataType:
+    """The Arrow type of a derived value; a grouped list is a list of records {key, value…}."""
+    if isinstance(node, GroupBy):
+        return pa.list_(pa.struct([(node.key, pa.string())]
+                                  + [(name, VALUE_TYPES[e.type.kind]) for name, e in node.values]))
+    return VALUE_TYPES[node.type.kind]
+
+
+def list_column(value: ListColumn, node: GroupBy) -> pa.Array:
+    """A grouped list (numpy representation) as an Arrow list<struct> column."""
+    kinds = [(node.key, "string")] + [(name, e.type.kind) for name, e in node.values]
+    children = [value_column(value.items.columns[name], value.items.n, kind) for name, kind in kinds]
+    struct = pa.StructArray.from_arrays(children, fields=list(derived_type(node).value_type))
+    return pa.ListArray.from_arrays(pa.array(np.asarray(value.offsets, dtype=np.int32)), struct,
+                                    type=derived_type(node), mask=pa.array(~np.asarray(value.known, dtype=bool)))
 
 
 def matrix_lists(matrix: np.ndarray, names: Sequence[str]) -> pa.Array:
@@ -94,7 +112,9 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
     columns: dict[str, pa.Array] = {
         "entity_id": ids if keep is None or len(idx) == g.n else ids.take(pa.array(idx)),
         "pack": const(p.pack_id), "pack_version": const(p.version), "pack_sha256": const(p.sha256),
-        "applies": pa.array(g.applies[idx], type=pa.bool_()),
+        # null: applicability undecided (the data that decides it is missing; data_gaps name it)
+        "applies": pa.array(g.applies[idx], type=pa.bool_(),
+                            mask=None if g.undecided is None else g.undecided[idx]),
         "level": _pick([lv.id for lv in p.levels], level, pa.string()),
         "rank": pa.array(level + 1, mask=level < 0, type=pa.int32()),
         "color": _pick([lv.color for lv in p.levels], level, pa.string()),
@@ -109,11 +129,13 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
         "inspection_modifiers": matrix_lists(
             _rows(g.adjusted, idx) if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
             adjustment_ids(p.inspection)),
-        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.field_names)),
+        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.gap_names)),
     }
     for name, cexpr in p.derive:
         column = (derived_names or {}).get(name, name)
-        columns[column] = value_column(_take(g.derived[name], idx), n, cexpr.node.type.kind)
+        value = _take(g.derived[name], idx)
+        columns[column] = (list_column(value, cexpr.node) if isinstance(cexpr.node, GroupBy)
+                           else value_column(value, n, cexpr.node.type.kind))
     return pa.table(columns)
 
 
@@ -123,6 +145,8 @@ def _rows(matrix: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def _take(value: Any, idx: np.ndarray) -> Any:
+    if isinstance(value, ListColumn):
+        return value if len(idx) == len(value.known) else value.take(idx)
     if isinstance(value, Tri):
         return Tri(value.value[idx], value.known[idx])
     if isinstance(value, Codes):

@@ -55,7 +55,8 @@ def intervals_numpy(insp: CompiledInspection, level: np.ndarray, modifier_hits: 
 
 def _adjust_numpy(interval: np.ndarray, adj: CompiledAdjustment) -> np.ndarray:
     if adj.multiply is not None:
-        interval = interval * adj.multiply
+        with np.errstate(over="ignore"):  # past the float range is infinite, then cut to MAX_INTERVAL_DAYS
+            interval = interval * adj.multiply
     if adj.max_days is not None:
         interval = np.minimum(interval, float(adj.max_days))
     return interval
