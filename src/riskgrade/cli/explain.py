@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..explain import explain, render_text
 from ..io.read import open_entities
 from ..source.files import RefusedFile, read_limited
+from ..table.ids import normalise_id
 from .check import add_lang
 from .common import add_format, as_of, param
 
@@ -73,7 +74,7 @@ def find_row(path: str, entity_id: str, id_column: str | None = None) -> dict[st
         if name is None:
             raise InputError(f"no id column ({', '.join(columns)})", file=path)
         for row in chunk.table.to_pylist():
-            if str(row.get(name)).strip() == entity_id:
+            if normalise_id(str(row.get(name))) == normalise_id(entity_id):
                 return row
     raise InputError(f"no row with id {entity_id!r}", file=path)
 

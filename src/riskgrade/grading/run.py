@@ -21,6 +21,7 @@ from ..io.outputs import check_outputs
 from ..io.write import ResultWriter
 from ..results.records import EntityResult, PackResult
 from ..results.rejects import RowReject, rejects_table
+from ..table.ids import normalise_id
 from .grader import Counts, GradedChunk, Grader
 from .options import GradeOptions
 
@@ -94,7 +95,7 @@ def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str 
         for one, name in zip(sources, names or [None] * len(sources)):
             src = _open(one, grader)
             held = _HeldRejects(src, name, counts)
-            for chunk in _graded(grader, src, counts):
+            for chunk in _graded(grader, src, counts, name):
                 writer.write(chunk.long, chunk.wide)
                 wrote = True
                 log.add(held.merged(_labelled(chunk.rejects, name), _last_row(chunk)))
@@ -124,7 +125,7 @@ def grade_entity(entity: Mapping[str, Any], programs: Sequence[Program], options
     ranked = [r for r in results if r.applies and r.rank is not None]
     top = min(ranked, key=lambda r: r.rank or 0) if ranked else None
     eid = entity.get("entity_id", entity.get("id"))
-    return EntityResult(entity_id=None if eid is None else str(eid), as_of=options.as_of,
+    return EntityResult(entity_id=None if eid is None else normalise_id(str(eid)), as_of=options.as_of,
                         level=top.level if top else None, rank=top.rank if top else None,
                         color=top.color if top else None, packs=results)
 
@@ -135,8 +136,8 @@ def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
     return ExplainingSource(src, grader.programs, o.as_of, o.params) if o.explain else src
 
 
-def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts) -> Any:
-    for chunk in grader.grade_chunks(src, counts):
+def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts, source: str | None = None) -> Any:
+    for chunk in grader.grade_chunks(src, counts, source=source):
         if isinstance(src, ExplainingSource):
             chunk = replace(chunk, long=src.explained(chunk.long, chunk.rows))
         yield chunk
