@@ -53,6 +53,12 @@ LINT_MESSAGES: dict[str, tuple[str, str, str]] = {
               "查找表“{name}”的分档在 {lo} 到 {hi} 之间有空缺：落在空缺中的值查不到结果，按缺失处理"),
     "RG616": ("warning", "rule has no 'basis': cite the standard or document it implements",
               "规则没有“basis”：请注明其依据的标准或文件"),
+    "RG618": ("warning", "{what} '{id}' is written with full-width characters ({chars}): it looks like '{plain}' "
+                         "but does not equal it; retype it with half-width characters",
+              "{what_zh}“{id}”含全角字符（{chars}）：看起来像“{plain}”，实际并不相同；请用半角字符重新输入"),
+    "RG619": ("warning", "{what} '{id}' holds letters of another script that look Latin ({chars}): it looks like "
+                         "'{plain}' but does not equal it; retype it",
+              "{what_zh}“{id}”含外形酷似拉丁字母的其他文字字母（{chars}）：看起来像“{plain}”，实际并不相同；请重新输入"),
     "RG617": ("warning", "'{cited}' is cited as a basis but not declared under 'basis' (declared: {declared})",
               "引用的依据“{cited}”未在“basis”中声明（已声明：{declared}）"),
 }
