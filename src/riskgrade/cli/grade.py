@@ -10,7 +10,7 @@ from typing import Any
 from ..api import GradeOptions, grade_file, load_packs
 from ..io.outputs import check_outputs
 from ..scale.dask import grade_file_dask
-from .common import as_of, param, printable
+from .common import as_of, param
 
 EXAMPLE = """examples:
   riskgrade grade examples/venues.csv --rules rules/ -o graded.xlsx
@@ -92,10 +92,10 @@ def _run_dask(args: argparse.Namespace, packs: Any, options: GradeOptions) -> in
 def _show_rejects(rejects: Any, counts: Any, path: str | None, shown: int = 20) -> None:
     """The first rejected rows on stderr, then how many more there are and where they all are."""
     for r in rejects[:shown]:
-        print(f"rejected: {printable(str(r))}", file=sys.stderr)
+        print(f"rejected: {r}", file=sys.stderr)
     more = counts.rejected - len({(r.source, r.row) for r in rejects[:shown]})
     if more > 0:
-        where = f" (all in {printable(path)})" if path else " (use --rejects FILE to keep them all)"
+        where = f" (all in {path})" if path else " (use --rejects FILE to keep them all)"
         print(f"… and {more} more rejected rows{where}", file=sys.stderr)
 
 
@@ -108,10 +108,13 @@ class _Progress:
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            # the bar draws with escape sequences; the counts it shows are numbers
+            console = Console(file=getattr(sys.stderr, "unfiltered", sys.stderr))
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                transient=True)
+                                transient=True, console=console)
             self.bar.start()
             self.task = self.bar.add_task("grading…")
         return self
