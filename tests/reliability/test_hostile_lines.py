@@ -7,7 +7,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 import riskgrade
+from riskgrade import InputError
 from riskgrade.api import EXAMPLE_PACK
 
 AS_OF = dt.date(2026, 1, 1)
@@ -51,3 +54,13 @@ def test_a_csv_cell_of_megabytes_is_read_not_refused(tmp_path: Path):
     assert [(r.row, r.entity_id) for r in result.rejects] == [(3, None), (5, "d"), (7, None)]
     names = {r["entity_id"]: r["name"] for r in result.to_records()}
     assert len(names["c"]) == 2 << 20 and len(names["f"]) == 5 << 20 and set(names) == {"a", "c", "f", "g"}
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_csv_cut_inside_a_character_is_refused_with_its_line(tmp_path: Path):
+    """A ragged row is reported with its text, which Arrow decodes; a file cut inside a character
+    made that decoding fail where no caller could catch it ("Exception ignored … Traceback")."""
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"entity_id,exits\na,1\nb,2,3,\xe4\xb8")
+    with pytest.raises(InputError, match="row 3"):
+        riskgrade.grade_table(path, _pack(), as_of=AS_OF)

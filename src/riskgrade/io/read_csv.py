@@ -247,14 +247,17 @@ class _Utf8Stream(io.RawIOBase):
 
     Arrow's CSV reader drops the ``\n`` of a quoted ``\r\n`` when one read ends right after the
     ``\r`` (apache/arrow#51368); holding a trailing ``\r`` back until the next read avoids that.
-    Other encodings are decoded here, so Arrow always sees UTF-8 (and skips a UTF-8 BOM itself).
+    Other encodings are decoded here, so Arrow always sees UTF-8 (and skips a UTF-8 BOM itself);
+    UTF-8 is checked as it passes (a file cut inside a character, bytes past the part the encoding was
+    judged on), because Arrow decodes a malformed row's text to report it, and fails there outside
+    any error a caller could catch.
     """
 
     def __init__(self, path: Path, encoding: str) -> None:
         super().__init__()
         self._file = open(path, "rb")
-        utf8 = encoding in ("utf-8", "utf8", "utf-8-sig")
-        self._decoder = None if utf8 else codecs.getincrementaldecoder(encoding)()
+        self._utf8_in = encoding in ("utf-8", "utf8", "utf-8-sig")
+        self._decoder = codecs.getincrementaldecoder("utf-8" if self._utf8_in else encoding)()
         self._held = b""
 
     def readable(self) -> bool:
@@ -272,9 +275,8 @@ class _Utf8Stream(io.RawIOBase):
                 return data
 
     def _utf8(self, raw: bytes, end: bool) -> bytes:
-        if self._decoder is None:
-            return raw
-        return self._decoder.decode(raw, final=end).encode("utf-8")
+        text = self._decoder.decode(raw, final=end)
+        return raw if self._utf8_in else text.encode("utf-8")
 
     def close(self) -> None:
         self._file.close()
@@ -303,6 +305,10 @@ def _decode_error_line(path: Path, encoding: str) -> int | None:
             except UnicodeError:  # e.g. UTF-16 without its byte-order mark: no position to give
                 return line
             line += block.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeError:  # the file ends inside a character: the last line
+        return line
     return None
 
 
