@@ -65,11 +65,10 @@ def _grade(d: Path, src: str, out: str, *extra: str) -> list[str]:
 
 
 def _graded(d: Path) -> str:
-    out = d / "g.jsonl"
-    from riskgrade.cli.main import main
+    import riskgrade
 
-    main(["grade", str(ROOT / "examples" / "venues.csv"), "--rules", FIRE, "--as-of", "2026-11-01",
-          "-o", str(out), "--quiet"])
+    out = d / "g.jsonl"
+    riskgrade.grade_file(ROOT / "examples" / "venues.csv", riskgrade.load_packs(FIRE), out, as_of="2026-11-01")
     return str(out)
 
 
