@@ -4,11 +4,11 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 and written in chunks, so 10^6 rows take seconds and memory stays flat.
 
     python benchmarks/generate_chemicals.py --n 1000000 --seed 1 --out /tmp/chemicals.parquet
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --out examples/chemicals.csv
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/chemicals.csv
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/chemicals_gb18030.csv
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --out examples/chemicals.jsonl
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --out examples/chemicals.xlsx
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/chemicals.jsonl
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/chemicals.xlsx
 
 The format follows the extension: .csv, .jsonl, .parquet, .xlsx. ``inventory`` is a JSON list of
 records ({"substance", "tonnes", "ghs_category"}) in a text cell (CSV, xlsx, Parquet) or a JSON array

@@ -6,11 +6,11 @@ the same ``--n`` and ``--seed`` give the same rows; vectorised with numpy and wr
 100,000 rows, so a million rows take seconds and memory stays flat.
 
     python benchmarks/generate_outlets.py --n 1000000 --seed 1 --out /tmp/outlets.parquet
-    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --bad-rows 6 --out examples/outlets.csv
-    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/outlets.csv
+    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/outlets_gb18030.csv
-    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --bad-rows 6 --out examples/outlets.jsonl
-    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --bad-rows 6 --out examples/outlets.xlsx
+    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/outlets.jsonl
+    python benchmarks/generate_outlets.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/outlets.xlsx
 
 A field that concerns some kinds of outlet only (a retail point's distance to crowded places, a
 store's location, a fuel station's bulk-sales register) is empty for the others. Most outlets are in

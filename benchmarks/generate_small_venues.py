@@ -4,8 +4,8 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 chunks of 100,000 rows, so a million rows take seconds (CSV/Parquet) and memory stays flat.
 
     python benchmarks/generate_small_venues.py --n 1000000 --seed 1 --out /tmp/small.parquet
-    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/small_venues.csv
-    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/small_venues.csv
+    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/small_venues_gb18030.csv
 
 (and the same with ``.xlsx`` and ``.jsonl``). The categories are the common nine and Shandong's

@@ -9,8 +9,8 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 lists are assembled per carrier) and written in chunks of 50,000 rows, each with its own carriers.
 
     python benchmarks/generate_vehicles.py --n 1000000 --seed 1 --out /tmp/vehicles.parquet
-    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --bad-rows 6 --out examples/vehicles.csv
-    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/vehicles.csv
+    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/vehicles_gb18030.csv
 
 (and the same with ``.xlsx`` and ``.jsonl``). Vehicles carry the checkpoint items (markings, guards,

@@ -4,11 +4,11 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 in chunks, so 10^6 rows take seconds (CSV/Parquet) and memory stays flat for larger runs.
 
     python benchmarks/generate_venues.py --n 1000000 --seed 1 --out /tmp/venues.parquet
-    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/venues.csv
-    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/venues.csv
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/venues_gb18030.csv
-    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/venues.jsonl
-    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/venues.xlsx
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/venues.jsonl
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/venues.xlsx
 
 The format follows the extension: .csv, .jsonl, .parquet, .xlsx (xlsx only up to Excel's row limit).
 Besides size, exits and fire systems, rows carry the factors bureaus inspect now (gas-use detail,

@@ -66,7 +66,7 @@ def grade_example(program: Program, example: Example, engine: str) -> dict[str, 
     grader = Grader([program], GradeOptions(as_of=example.as_of, params=example.params))
     result = grader.grade_chunk(RawChunk(raw, np.array([1])))
     if result.rejects:
-        return {"rejected": [(r.field, r.value, r.reason, r.code) for r in result.rejects]}
+        return {"rejected": [(p.field, p.value, p.reason, p.code) for r in result.rejects for p in r.problems]}
     return result.long.to_pylist()[0]
 
 

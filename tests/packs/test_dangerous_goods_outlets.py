@@ -23,7 +23,7 @@ PACK = ROOT / "rules" / "dangerous_goods_outlets.yaml"
 GENERATOR = ROOT / "benchmarks" / "generate_outlets.py"
 EXAMPLES = ROOT / "examples"
 # how examples/outlets*.{csv,jsonl,xlsx} were made (the generator's docstring says so too)
-EXAMPLE_ARGS = ["--n", "200", "--seed", "20250630", "--bad-rows", "6"]
+EXAMPLE_ARGS = ["--n", "200", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6"]
 AS_OF = dt.date(2025, 6, 30)
 RETAIL = dict(entity_type="dangerous_goods_outlet", outlet_type="fireworks_retail", has_licence=True,
               licence_valid_until="2026-02-28", stock_quantity=60, licensed_quantity=100, distance_to_crowded_m=150,

@@ -26,7 +26,7 @@ TOOL = ROOT / "tools" / "gb18218_tables.py"
 GENERATOR = ROOT / "benchmarks" / "generate_chemicals.py"
 EXAMPLES = ROOT / "examples"
 # how examples/chemicals*.{csv,jsonl,xlsx} were made (the generator's docstring says so too)
-EXAMPLE_ARGS = ["--n", "200", "--seed", "20250630", "--bad-rows", "6"]
+EXAMPLE_ARGS = ["--n", "200", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6"]
 AS_OF = dt.date(2025, 6, 30)
 
 

@@ -138,7 +138,7 @@ def test_generator_writes_n_rows_with_every_field(tmp_path: Path, ext: str, mode
 
 
 def test_generator_is_deterministic_and_example_files_are_its_output(tmp_path: Path):
-    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--bad-rows", "6")
+    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6")
     b = _generate(tmp_path, "b.csv", "--n", "300", "--seed", "20250631", "--bad-rows", "6")
     assert a.read_bytes() != b.read_bytes()
     assert (ROOT / "examples" / "small_venues.csv").read_bytes() == a.read_bytes(), \

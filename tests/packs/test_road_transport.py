@@ -176,7 +176,7 @@ def test_carrier_lists_agree_with_the_vehicle_rows(tmp_path: Path):
 
 
 def test_example_files_are_the_generator_output_and_grade(tmp_path: Path):
-    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--bad-rows", "6")
+    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6")
     assert (ROOT / "examples" / "vehicles.csv").read_bytes() == a.read_bytes(), \
         "examples/vehicles.csv is stale: regenerate it with the command in the generator's docstring"
     assert (ROOT / "examples" / "vehicles_gb18030.csv").read_bytes().decode("gb18030") == a.read_text(encoding="utf-8")

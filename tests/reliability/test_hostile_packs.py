@@ -83,9 +83,9 @@ HOSTILE_YAML = {
     "points .nan": (SANE.replace("points: 10", "points: .nan"), "RG113", 14),
     "points .inf": (SANE.replace("points: 10", "points: -.inf"), "RG113", 14),
     "points that overflow": (SANE.replace("points: 10}", "points: 1.0e+308}\n  - {id: b2, when: 'area > 2', "
-                                          "points: 1.0e+308}"), "RG314", 15),
+                                          "points: 1.0e+308}"), "RG316", 15),
     "base that overflows": (SANE.replace("method: sum", "method: sum\n  base: 1.7e+308").replace(
-        "points: 10", "points: 1.0e+308"), "RG314", 15),
+        "points: 10", "points: 1.0e+308"), "RG316", 15),
     "band min .inf": (SANE.replace("{level: red, min: 10}", "{level: red, min: .inf}"), "RG113", 12),
     "matrix .nan": (SANE.replace("method: sum", "method: matrix\n  likelihood: '1'\n  severity: '1'\n"
                                  "  matrix: [[.nan]]"), "RG113", 14),

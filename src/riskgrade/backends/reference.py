@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
-from ..scoring.interval import adjust, finish
+from ..scoring.interval import adjust, finish, overdue_days
 from ..scoring.methods import implementation
 from ..scoring.plain import final_level
 from ..table.convert import convert_entity
@@ -111,7 +111,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
         applies=True, level=lv.id, rank=level + 1, color=lv.color, score=score,
         fired=[r.id for r in fired], controls=[program.measures[m][0] for m in sorted(measures)],
         responsible=program.responsible[level], inspection_interval_days=interval, next_inspection=next_due,
-        inspection_modifiers=adjusted, data_gaps=_ordered_gaps(program, gaps))
+        inspection_overdue_days=overdue_days(next_due, as_of), inspection_modifiers=adjusted, data_gaps=_ordered_gaps(program, gaps))
     return record
 
 
@@ -127,7 +127,7 @@ def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any
         "pack": program.pack_id, "pack_version": program.version, "pack_sha256": program.sha256,
         "applies": False, "level": None, "rank": None, "color": None, "score": None, "fired": [],
         "controls": [], "responsible": None, "inspection_interval_days": None, "next_inspection": None,
-        "inspection_modifiers": [], "data_gaps": [],
+        "inspection_overdue_days": None, "inspection_modifiers": [], "data_gaps": [],
     }
     record.update(derived)
     return record

@@ -12,10 +12,11 @@ from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
 from .lifecycle import check_lifecycle
+from .names import check_names
 from .stages import (Context, check_bands, check_derived, level_ref, measure_ref, order_derived,
                      resolve_fields, resolve_levels, resolve_tables)
 
-STAGES = ("resolve_fields", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
+STAGES = ("resolve_fields", "check_names", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
           "check_applies", "check_rules", "check_gaps", "check_score", "check_controls", "check_inspection",
           "check_lifecycle")
 
@@ -24,6 +25,7 @@ def compile_pack(src: PackSource) -> Program:
     """Compile a validated pack. Raises PackError with every error found (warnings are kept on it)."""
     ctx = Context(src)
     resolve_fields(ctx)
+    check_names(ctx)
     resolve_tables(ctx)
     resolve_levels(ctx)
     order_derived(ctx)
@@ -50,6 +52,8 @@ def compile_pack(src: PackSource) -> Program:
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
         inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps,
+        basis={b.id: b.title for b in pack.basis},
+        derived_labels={name: d.label for name, d in pack.derive.items() if d.label is not None},
     )
 
 
@@ -149,7 +153,7 @@ def _check_total(ctx: Context, rules: list[CompiledRule], caps: tuple[float | No
         per_group[compiled.group] = now
         total += now - before
         if not math.isfinite(total):
-            ctx.error("RG314", "the points of the rules (with the base) can add up to more than a number holds "
+            ctx.error("RG316", "the points of the rules (with the base) can add up to more than a number holds "
                       "(about 1.8e308): no score could be computed; use smaller points",
                       f"/rules/{i}/points", rule_id=rule.id)
             return

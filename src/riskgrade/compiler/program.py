@@ -23,6 +23,12 @@ class CompiledField:
     default: Any = None
     items: tuple["CompiledField", ...] = ()
     label: LocalText | None = None
+    # how a registry may name the field and spell its values (resolve/): other column names, each
+    # category code's label, and each code's other spellings
+    aliases: tuple[str, ...] = ()
+    value_labels: tuple[LocalText | None, ...] = ()
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,8 @@ class Program:
     gap_names: tuple[str, ...] = ()
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
+    basis: dict[str, LocalText] = field(default_factory=dict, compare=False)  # basis id -> its title
+    derived_labels: dict[str, LocalText] = field(default_factory=dict, compare=False)
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from .tables import VALUE_TYPES, CompiledTable
 RESERVED_OUTPUTS = {
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
     "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "data_gaps",
-    "inspection_modifiers", "as_of",
+    "inspection_modifiers", "as_of", "inspection_overdue_days",
 }
 
 
@@ -90,8 +90,13 @@ def _compile_field(name: str, spec: ItemField) -> CompiledField:
     if isinstance(spec, FieldSpec) and spec.items:
         items = tuple(_compile_field(k, v) for k, v in spec.items.items())
     default = spec.default if isinstance(spec, FieldSpec) else None
+    labels = tuple(spec.values.values()) if isinstance(spec.values, dict) else ()
+    aliases = tuple(spec.aliases) if isinstance(spec, FieldSpec) else ()
+    synonyms = tuple((code, tuple(words)) for code, words in (spec.synonyms or {}).items()) \
+        if isinstance(spec, FieldSpec) else ()
     return CompiledField(name, spec.type, field_type(spec), spec.category_values() or None, spec.min,
-                         spec.max, spec.required, default, items, spec.label)
+                         spec.max, spec.required, default, items, spec.label, aliases, labels, synonyms,
+                         spec.unit)
 
 
 def resolve_fields(ctx: Context) -> None:

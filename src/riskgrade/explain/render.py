@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .render_zh import render_zh
+
 _WORDS = {
     "en": {
         "title": "Grade of {entity} by pack {pack} {version} (sha256 {sha}) as of {as_of}",
@@ -56,7 +58,9 @@ def _value(v: Any) -> str:
 
 
 def render_text(expl: dict[str, Any], lang: str = "en") -> str:
-    """The explanation as indented text in ``lang`` ("zh" or "en")."""
+    """The explanation as indented text in ``lang`` ("zh": fully Chinese, see ``render_zh``; "en")."""
+    if lang == "zh":
+        return render_zh(expl)
     w = _WORDS[lang]
     out = [w["title"].format(entity=expl.get("entity_id") or "-", pack=expl["pack"], version=expl["pack_version"],
                              sha=expl["pack_sha256"][:12], as_of=expl["as_of"])]

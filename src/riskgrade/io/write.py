@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 
 from ..errors import OutputError
-from ..results.rejects import RowReject, rejects_table
+from ..results.rejects import REJECTS_COLUMNS_FOR_PEOPLE, RowReject, Wording, rejects_table
 from .write_csv import CsvSink
 from .write_jsonl import JsonlSink
 from .write_parquet import ParquetSink
@@ -47,7 +47,8 @@ class ResultWriter:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, format: str | None = None,
-                 sheet_names: tuple[str, str] = ("grades", "overview"), escape_formulas: bool = True) -> None:
+                 sheet_names: tuple[str, str] = ("grades", "overview"), encoding: str | None = None,
+                 escape_formulas: bool = True) -> None:
         self.path = Path(path)
         self.format = _output_format(self.path, format)
         if self.path.is_dir():
@@ -55,7 +56,7 @@ class ResultWriter:
         fd, self._tmp = _temp_file(self.path)
         self._file = _open_fd(fd)
         try:
-            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, escape_formulas)
+            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, encoding, escape_formulas)
         except BaseException:
             _drop(None, self._file, self._tmp)
             raise
@@ -120,9 +121,9 @@ class ResultWriter:
 
 
 def write_table(table: pa.Table, path: str | os.PathLike[str], *, format: str | None = None,
-                escape_formulas: bool = True) -> None:
-    """Write one table to ``path`` atomically, in the format its extension names."""
-    with ResultWriter(path, format=format, escape_formulas=escape_formulas) as writer:
+                encoding: str | None = None, escape_formulas: bool = True) -> None:
+    """Write one table to ``path`` atomically, in the format its extension names (``encoding``: CSV)."""
+    with ResultWriter(path, format=format, encoding=encoding, escape_formulas=escape_formulas) as writer:
         writer.write(table)
 
 
@@ -130,13 +131,14 @@ def _as_table(data: pa.Table | pa.RecordBatch | None) -> pa.Table | None:
     return pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
 
 
-def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str], escape: bool) -> Any:
+def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str], encoding: str | None,
+               escape: bool) -> Any:
     if kind == "xlsx":
         from .write_xlsx import XlsxSink  # openpyxl is loaded when a workbook is written, not on import
 
         return XlsxSink(file, name, sheet_names, escape)
     if kind == "csv":
-        return CsvSink(file, name, escape)
+        return CsvSink(file, name, encoding, escape)
     return {"jsonl": JsonlSink, "parquet": ParquetSink}[kind](file, name)
 
 
@@ -222,8 +224,23 @@ def _drop(sink: Any, file: Any, path: str) -> None:
                 pass
 
 
-def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str], *,
-                  escape_formulas: bool = True) -> None:
-    """The rejected rows as JSON Lines (or CSV for a ``.csv`` path), written atomically; values as
-    text (``results.rejects``), the same whichever path graded the rows."""
-    write_table(rejects_table(rejects), path, escape_formulas=escape_formulas)
+def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str], *, wording: Wording | None = None,
+                  encoding: str | None = None, escape_formulas: bool = True) -> None:
+    """The rejected rows, one line per row with every reason, as JSON Lines (or CSV, xlsx, Parquet by
+    the extension), written atomically; values as text (``results.rejects``), the same whichever path
+    graded the rows. CSV and xlsx, for people, leave out the nested ``problems``; with ``wording``
+    (e.g. ``results.reject_text.ChineseRejects``) reasons and, there, headers are in its language."""
+    table = rejects_for_file(rejects, _output_format(Path(path), None), wording)
+    write_table(table, path, encoding=encoding, escape_formulas=escape_formulas)
+
+
+def rejects_for_file(rejects: Iterable[RowReject], kind: str, wording: Wording | None = None) -> pa.Table:
+    """The rejected rows as a rejects file of format ``kind`` holds them (see ``write_rejects``), so
+    that a run may also write them chunk by chunk with a ``ResultWriter``."""
+    table = rejects_table(rejects, wording)
+    if kind in ("csv", "xlsx"):
+        table = table.select(list(REJECTS_COLUMNS_FOR_PEOPLE))
+        headers = getattr(wording, "headers", None)
+        if headers:
+            table = table.rename_columns([headers.get(n, n) for n in table.column_names])
+    return table

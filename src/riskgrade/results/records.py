@@ -27,6 +27,7 @@ class PackResult(BaseModel):
     responsible: str | None
     inspection_interval_days: int | None
     next_inspection: dt.date | None
+    inspection_overdue_days: int | None = None
     inspection_modifiers: list[str] = []
     data_gaps: list[str]
     derived: dict[str, Any]

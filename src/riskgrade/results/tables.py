@@ -11,13 +11,13 @@ import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
 from ..expr.nodes import Expr, GroupBy
-from ..scoring.interval import adjustment_ids
+from ..scoring.interval import adjustment_ids, overdue_days_numpy
 from ..table import Codes, ListColumn, Tri
 
 CONTRACT_COLUMNS = (
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
-    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "inspection_modifiers",
-    "data_gaps",
+    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "inspection_overdue_days",
+    "inspection_modifiers", "data_gaps",
 )
 
 LONG_SCHEMA = pa.schema([
@@ -26,8 +26,14 @@ LONG_SCHEMA = pa.schema([
     ("color", pa.string()), ("score", pa.float64()), ("fired", pa.list_(pa.string())),
     ("controls", pa.list_(pa.string())), ("responsible", pa.string()),
     ("inspection_interval_days", pa.int32()), ("next_inspection", pa.date32()),
+    ("inspection_overdue_days", pa.int32()),
     ("inspection_modifiers", pa.list_(pa.string())), ("data_gaps", pa.list_(pa.string())),
 ])
+
+# Every column a grading run writes besides derived values and carried ones: a carried (kept)
+# column may not take one of these names.
+WIDE_COLUMNS = ("overall_level", "overall_rank", "overall_color")
+OUTPUT_COLUMNS = frozenset(CONTRACT_COLUMNS) | {"as_of", "explanation"} | set(WIDE_COLUMNS)
 
 
 # Arrow type of a derived value of each expression kind (strings and categories are text)
@@ -81,6 +87,10 @@ def _float_column(x: np.ndarray) -> pa.Array:
     return pa.array(x, mask=np.isnan(x), type=pa.float64())
 
 
+def _int_column(x: np.ndarray) -> pa.Array:
+    return pa.array(np.where(np.isnan(x), 0, x).astype(np.int32), mask=np.isnan(x), type=pa.int32())
+
+
 def value_column(value: Any, n: int, kind: str) -> pa.Array:
     """A derived value column (numpy representation) as Arrow."""
     if isinstance(value, Tri):
@@ -126,6 +136,7 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
                                              mask=np.isnan(interval), type=pa.int32()),
         "next_inspection": pa.array(np.where(np.isnan(due), 0, due).astype(np.int32), mask=np.isnan(due),
                                     type=pa.date32()),
+        "inspection_overdue_days": _int_column(overdue_days_numpy(due, g.as_of)),
         "inspection_modifiers": matrix_lists(
             _rows(g.adjusted, idx) if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
             adjustment_ids(p.inspection)),
