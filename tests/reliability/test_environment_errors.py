@@ -74,12 +74,30 @@ def test_a_sheet_damaged_half_way_names_the_row(tmp_path, rules, capsys):
 def test_a_wrong_encoding_is_a_clear_error(tmp_path, rules, capsys, encoding, words):
     src = tmp_path / "in.csv"
     src.write_text("entity_id,exits\na,1\nb,2\n", encoding="utf-8")
-    assert grade(src, rules, tmp_path / "o.jsonl", "--encoding", encoding) == 2
+    assert grade(src, rules, tmp_path / "o.jsonl", "--input-encoding", encoding) == 2
     assert words in capsys.readouterr().err
     lines = tmp_path / "in.jsonl"
     lines.write_text('{"entity_id": "a", "exits": 1}\n', encoding="utf-8")
-    assert grade(lines, rules, tmp_path / "o.jsonl", "--encoding", "utf-16") == 2
+    assert grade(lines, rules, tmp_path / "o.jsonl", "--input-encoding", "utf-16") == 2
     assert "newline byte" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["nope", "rot13", "hex"])
+def test_a_wrong_output_encoding_is_a_clear_error(tmp_path, rules, capsys, encoding):
+    src = tmp_path / "in.csv"
+    src.write_text("entity_id,exits\na,1\n", encoding="utf-8")
+    assert grade(src, rules, tmp_path / "o.csv", "--encoding", encoding) == 2
+    err = capsys.readouterr().err
+    assert "encoding" in err and "internal error" not in err
+
+
+def test_utf16_output_has_one_byte_order_mark_however_many_chunks(tmp_path, rules):
+    src = tmp_path / "in.csv"
+    src.write_text("entity_id,exits\n" + "".join(f"e{i},{i % 3}\n" for i in range(25)), encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert grade(src, rules, out, "--encoding", "utf-16", "--chunk-rows", "4") == 0
+    data = out.read_bytes()
+    assert data.count(b"\xff\xfe") == 1 and len(data.decode("utf-16").splitlines()) == 26
 
 
 def test_chunk_rows_below_one_is_an_option_error(tmp_path, rules, capsys):

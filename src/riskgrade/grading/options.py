@@ -97,9 +97,12 @@ class GradeOptions(BaseModel):
         if value is None:
             return None
         try:
-            return codecs.lookup(value).name
+            info = codecs.lookup(value)
         except LookupError:
             raise ValueError(f"unknown encoding {value!r}; use e.g. 'utf-8' or 'gb18030'") from None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, hex, zlib: bytes to bytes
+            raise ValueError(f"{value!r} is not a text encoding; use e.g. 'utf-8' or 'gb18030'")
+        return info.name
 
     @field_validator("as_of", mode="before")
     @classmethod

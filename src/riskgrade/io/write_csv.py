@@ -35,6 +35,8 @@ class CsvSink:
         self.encoding = None if encoding is None else codecs.lookup(encoding).name
         if self.encoding in ("utf-8", "utf-8-sig"):
             self.encoding = None
+        # one encoder for the whole file: UTF-16 and UTF-32 write their byte-order mark once, not per chunk
+        self._encoder = None if self.encoding is None else codecs.getincrementalencoder(self.encoding)()
 
     def write(self, table: pa.Table) -> None:
         table = conform(table, self.names, self.name)
@@ -57,7 +59,7 @@ class CsvSink:
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=first))
         text = buffer.getvalue().decode("utf-8")
         try:
-            self.file.write(text.encode(self.encoding))
+            self.file.write(self._encoder.encode(text))
         except UnicodeEncodeError as exc:
             raise OutputError(f"{self.name}: {text[exc.start:exc.end]!r} cannot be written in {self.encoding}; "
                               "write UTF-8 (the default) or gb18030, which hold every character") from None
