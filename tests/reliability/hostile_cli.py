@@ -144,6 +144,8 @@ CASES = [
          "column 'officers'"),
     Case("diff onto its entities", lambda d: ["diff", FIRE, FIRE, "--entities", _csv(d), "--as-of", "2026-11-01",
                                               "-o", str(d / "in.csv")], 2, "input file"),
+    Case("map onto its input", lambda d: ["map", _csv(d), "--rules", _rules(d), "-o", str(d / "in.csv")], 2,
+         "input file"),
     Case("xlsx declaring a DTD", lambda d: _grade(d, _xlsx(d, b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
                                                   str(d / "o.jsonl")), 2, "DTD"),
     Case("parquet uint64 maximum", lambda d: _grade(d, _parquet(d), str(d / "o.jsonl")), 1, "2^53"),
