@@ -110,12 +110,17 @@ def test_chunk_rows_below_one_is_an_option_error(tmp_path, rules, capsys):
         open_entities(src, chunk_rows=0)
 
 
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("graded") / "g.jsonl"
+    riskgrade.grade_file(ROOT / "examples" / "venues.csv", riskgrade.load_pack(ROOT / "rules" / "fire_safety.yaml"),
+                         out, as_of="2026-11-01")
+    return out
+
+
 @pytest.mark.parametrize("officers", ["1e20", "99999999999999999999", "１", "nan"])
-def test_a_capacity_past_any_station_is_refused(tmp_path, capsys, officers):
-    graded = tmp_path / "g.jsonl"
+def test_a_capacity_past_any_station_is_refused(tmp_path, capsys, graded, officers):
     fire = str(ROOT / "rules" / "fire_safety.yaml")
-    assert main(["grade", str(ROOT / "examples" / "venues.csv"), "--rules", fire, "--as-of", "2026-11-01",
-                 "-o", str(graded), "--quiet"]) == 1
     capacity = tmp_path / "cap.csv"
     capacity.write_text(f"station,officers,per_officer_per_day\n上城区南星派出所,{officers},3\n", encoding="utf-8")
     assert main(["plan", str(graded), "--rules", fire, "--from", "2026-11-02", "--to", "2026-11-30",
@@ -156,16 +161,19 @@ class _FullDisk(io.RawIOBase):
 def test_a_full_disk_is_an_output_error_and_leaves_no_temporary_file(tmp_path, monkeypatch, capsys, suffix, room):
     """The buffered file fails again when it is closed; the temporary file is removed all the same
     (before, the close in the clean-up raised first) and the previous output stays as it was."""
-    out = tmp_path / f"out{suffix}"
+    work = tmp_path / "work"
+    work.mkdir()
+    src, rules = tmp_path / "in.csv", tmp_path / "demo.yaml"
+    src.write_text("entity_id,exits,name\n" + "".join(f"e{i},{i % 4},场所 {i}\n" for i in range(400)), encoding="utf-8")
+    rules.write_text(EXAMPLE_PACK, encoding="utf-8")
+    out = work / f"out{suffix}"
     out.write_bytes(b"previous")
     monkeypatch.setattr(write_module, "_open_fd", lambda fd: io.BufferedWriter(_FullDisk(fd, room), 1024))
-    fire = str(ROOT / "rules" / "fire_safety.yaml")
-    code = main(["grade", str(ROOT / "examples" / "venues.csv"), "--rules", fire, "--as-of", "2026-11-01",
-                 "-o", str(out), "--quiet"])
+    code = main(["grade", str(src), "--rules", str(rules), "--as-of", "2026-11-01", "-o", str(out), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and "No space left on device" in err and "Traceback" not in err
     assert out.read_bytes() == b"previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    assert sorted(p.name for p in work.iterdir()) == [out.name]
     with pytest.raises(OutputError):
-        riskgrade.grade_file(ROOT / "examples" / "venues.csv", riskgrade.load_pack(fire), out, as_of="2026-11-01")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+        riskgrade.grade_file(src, riskgrade.loads_pack(EXAMPLE_PACK), out, as_of="2026-11-01")
+    assert sorted(p.name for p in work.iterdir()) == [out.name]
