@@ -91,6 +91,14 @@ def test_missing_data_is_unknown_not_false():
     assert r["fired"] == [] and r["data_gaps"] == ["x"]
 
 
+@pytest.mark.parametrize("when", ["x ** 0 == 1", "(x * 2) ** 0 > 0", "(x + y) ** 0.0 == 1"])
+def test_a_power_of_missing_data_is_unknown(when):
+    # numpy says nan ** 0 == 1; a missing input must stay unknown on every engine
+    pack = HEAD + SUM_BANDS + f'rules:\n  - {{id: p, when: "{when}", points: 40}}\n'
+    r = both(pack, {"x": None, "y": 0, "flag": True})
+    assert r["fired"] == [] and r["data_gaps"] == ["x"]
+
+
 def test_on_missing_error_rejects_the_entity():
     pack = HEAD + SUM_BANDS + 'rules:\n  - {id: strict, when: "x > 1", points: 1, on_missing: error}\n'
     r = both(pack, {"x": None})
