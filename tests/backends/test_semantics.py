@@ -236,7 +236,7 @@ def test_an_unknown_data_gap_is_a_located_error():
     with pytest.raises(riskgrade.PackError) as err:
         riskgrade.loads_pack(pack)
     found = [(d.code, d.location.rule_id) for d in err.value.diagnostics]
-    assert found == [("RG314", "a"), ("RG314", "b")]
+    assert found == [("RG317", "a"), ("RG317", "b")]
 
 
 UNITS_HEAD = HEAD.replace("fields:\n", """fields:
@@ -300,8 +300,8 @@ def test_grouped_list_errors_are_located():
     with pytest.raises(riskgrade.PackError) as err:
         riskgrade.loads_pack(bad)
     found = sorted((d.code, d.location.pointer) for d in err.value.diagnostics)
-    assert found == [("RG303", "/derive/third/values/x"), ("RG315", "/derive/other/by"),
-                     ("RG315", "/derive/units/group")]
+    assert found == [("RG303", "/derive/third/values/x"), ("RG318", "/derive/other/by"),
+                     ("RG318", "/derive/units/group")]
 
 
 def test_grouped_lists_are_written_as_lists_of_records(tmp_path):

@@ -99,7 +99,7 @@ def _check_gaps(ctx: Context, rules: list[CompiledRule]) -> tuple[tuple[str, ...
         f = ctx.fields.get(head)
         if f is None or (item and item not in {i.name for i in f.items}):
             known = "a field, or list.item for an item field of a list"
-            ctx.error("RG314", f"data_gap '{gap}' is not {known} of this pack", f"/rules/{i}/data_gap",
+            ctx.error("RG317", f"data_gap '{gap}' is not {known} of this pack", f"/rules/{i}/data_gap",
                       rule_id=rule.id)
             continue
         wanted[rule.id] = gap
