@@ -16,7 +16,7 @@ from ..backends.batch import grade_columns
 from ..compiler.program import Program
 from ..errors import OptionError
 from ..grading import Counts, GradedChunk, GradeOptions, Grader
-from ..grading.run import graded_chunks, open_source, rejects_wording
+from ..grading.run import graded_chunks, open_source, rejects_wording, source_rejects
 from ..io.write import ResultWriter, write_rejects
 from ..resolve import ColumnReport
 from ..results.rejects import RowReject
@@ -85,9 +85,8 @@ class _Remembered:
         self.src, self.pending = src, deque()
         self.name, self.columns = src.name, getattr(src, "columns", None)
 
-    @property
-    def rejects(self) -> Any:
-        return self.src.rejects
+    def take_rejects(self) -> Any:
+        return self.src.take_rejects()
 
     def __iter__(self) -> Iterator[RawChunk]:
         for chunk in self.src:
@@ -112,10 +111,8 @@ class Advisor:
         the column report goes to ``on_report`` first, as a grading run's does."""
         src = _Remembered(open_source(source, self.grader))
         for graded in graded_chunks(self.grader, src, counts, on_report):
-            yield self.advise_chunk(src.pending.popleft(), graded), graded.rejects
-        counts.rows_in += len(src.rejects)
-        counts.rejected += len(src.rejects)
-        yield [], [RowReject.one(r.row, None, "row", None, r.reason, "RG404") for r in src.rejects]
+            yield self.advise_chunk(src.pending.popleft(), graded), graded.rejects + source_rejects(src, counts)
+        yield [], source_rejects(src, counts)
 
     def advise_chunk(self, chunk: RawChunk, graded: GradedChunk) -> list[Advice]:
         where = {int(r): i for i, r in enumerate(chunk.row_numbers.tolist())}

@@ -11,6 +11,7 @@ from ..advise import read_summaries, summaries
 from ..api import GradeOptions, advise_table, grade_table, load_packs
 from ..errors import OptionError
 from ..grading import DEFAULT_KEEP
+from ..io.outputs import check_outputs
 from ..io.write import write_table
 from ..plan.capacity import WorkCalendar, read_capacity
 from ..plan.export import visits_table
@@ -60,6 +61,9 @@ def add_parser(sub: Any) -> None:
                                                     "整改建议 column")
     p.add_argument("--advise", action="store_true",
                    help="with --grade: work out the advice (one level down) for the ledger's 整改建议 column")
+    p.add_argument("--no-escape-formulas", dest="escape_formulas", action="store_false",
+                   help="write text starting with = + - @ as it is (by default it is stored as text in xlsx "
+                        "and written with a leading ' in CSV, so a spreadsheet never runs it)")
     p.add_argument("--allow-pack-change", action="store_true",
                    help="plan even when the grades were made with another version of a pack")
 
@@ -70,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.advise and not args.grade:
         raise OptionError("--advise needs --grade (the advice is worked out from the entities' values); "
                           "or pass --advice FILE written by riskgrade advise")
+    check_outputs({"-o": args.output}, [args.graded, args.capacity, *args.rules])
     packs = load_packs(*args.rules, pack=args.pack)
     graded: Any = args.graded
     if args.grade:
@@ -99,9 +104,9 @@ def _grade(args: argparse.Namespace, packs: Any) -> Any:
 def _write(args: argparse.Namespace, plan: Any, graded: Any, packs: Any) -> None:
     if Path(args.output).suffix.lower() == ".xlsx":
         write_ledger(args.output, graded, packs, plan=plan, lang=args.lang, check_sha=not args.allow_pack_change,
-                     advice=_advice(args, packs))
+                     escape_formulas=args.escape_formulas, advice=_advice(args, packs))
         return
-    write_table(visits_table(plan, packs, args.lang), args.output)
+    write_table(visits_table(plan, packs, args.lang), args.output, escape_formulas=args.escape_formulas)
 
 
 def _advice(args: argparse.Namespace, packs: Any) -> Any:
