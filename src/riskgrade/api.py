@@ -123,7 +123,7 @@ def advise(entity: Mapping[str, Any], packs: Packs, target: str | None = None, o
     >>> import datetime as dt
     >>> (plan,) = advise({"exits": 1}, loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
     >>> plan.level, plan.reaches_level, [f.id for f in plan.fixes], plan.total_cost
-    ('red', 'blue', ['exits'], 30000.0)
+    ('red', 'blue', ['few_exits'], 30000.0)
     >>> plan.summary("en")
     'To reach Low: Add a safety exit (30,000 yuan, 30 days). Total 30,000 yuan, 30 days.'
     """

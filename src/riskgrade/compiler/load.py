@@ -74,10 +74,7 @@ version: "1"
 title: {zh: 示例, en: Demo}
 owner: {zh: 派出所, en: Police station}
 fields:
-  exits:
-    type: integer
-    min: 0
-    fix: {to: 2, action: {zh: 增设安全出口, en: Add a safety exit}, cost: 30000, days: 30}
+  exits: {type: integer, min: 0}
 levels:
   - {id: red, label: {zh: 重大风险, en: Major}, color: red}
   - {id: blue, label: {zh: 低风险, en: Low}, color: blue}
@@ -85,5 +82,8 @@ score:
   method: sum
   bands: [{level: red, min: 10}, {level: blue, max: 10}]
 rules:
-  - {id: few_exits, when: "exits < 2", points: 10}
+  - id: few_exits
+    when: "exits < 2"
+    points: 10
+    fix: {to: 2, action: {zh: 增设安全出口, en: Add a safety exit}, cost: 30000, days: 30}
 """
