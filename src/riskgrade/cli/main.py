@@ -22,7 +22,7 @@ from ..errors import RiskgradeError
 from .common import printable
 
 # One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
-COMMAND_NAMES = ("grade", "map", "check", "test", "explain", "diff", "plan", "watch", "status", "schema",
+COMMAND_NAMES = ("grade", "map", "check", "test", "explain", "advise", "diff", "plan", "watch", "status", "schema",
                  "serve")
 
 
