@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+import riskgrade
 from riskgrade.errors import InputError
 from riskgrade.io import read_csv
 from riskgrade.io.read import EntitySource, RawChunk, SourceReject, open_entities
@@ -446,3 +447,12 @@ def test_unknown_extension_missing_file_and_unknown_object(tmp_path):
         open_entities(missing, format="xml")
     with pytest.raises(InputError, match="cannot read entities"):
         open_entities(42)
+
+
+def test_records_without_any_key_are_rows_still():
+    """A dict with no keys is an entity with every field missing: counted and graded, never dropped."""
+    pack = riskgrade.loads_pack(riskgrade.api.EXAMPLE_PACK)
+    res = riskgrade.grade_table([{}, {}, {"exits": 1}], pack, as_of=dt.date(2026, 1, 1))
+    assert str(res.counts) == "3 rows in = 3 graded + 0 rejected"
+    assert [r["entity_id"] for r in res.to_records()] == ["row-1", "row-2", "row-3"]
+    assert res.to_records()[0]["data_gaps"] == ["exits"]

@@ -57,6 +57,8 @@ def build_column(values: Sequence[Any]) -> pa.Array:
 def table_from_rows(rows: Sequence[Mapping[str, Any]], columns: Iterable[str]) -> pa.Table:
     """A table with one column per name in ``columns`` (absent keys give nulls)."""
     names = list(columns)
+    if not names:  # rows without any key are still rows: keep their count
+        return pa.table({"": pa.nulls(len(rows))}).select([])
     arrays = [build_column([row.get(name) for row in rows]) for name in names]
     return pa.Table.from_arrays(arrays, names=names)
 
