@@ -366,7 +366,8 @@ def _agg_all(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
 def _extreme(ufunc: np.ufunc, start: float) -> Callable[..., Value]:
     def agg(vals: Value, seg: np.ndarray, lst: ListColumn, n: int) -> Value:
         out = np.full(n, start)
-        ufunc.at(out, seg, vals)
+        with np.errstate(invalid="ignore"):  # NaN (missing) items: the row is missing, set below
+            ufunc.at(out, seg, vals)
         bad = (_seg_count(seg, np.isnan(vals), n) > 0) | ~lst.known | (lst.lengths() == 0)
         return np.where(bad, np.nan, out)
     return agg
