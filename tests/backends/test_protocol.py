@@ -33,10 +33,10 @@ def _head(path: Path) -> RawChunk:
 
 
 def test_every_engine_is_a_backend():
-    assert list(backends.ENGINES) == ["batch", "reference", "durable"]
+    assert list(backends.ENGINES) == ["batch", "reference", "durable", "compiled"]
     for name, engine in backends.ENGINES.items():
         assert isinstance(engine, Backend) and engine.name == name
-    with pytest.raises(OptionError, match="engines: batch, reference, durable"):
+    with pytest.raises(OptionError, match="engines: batch, reference, durable, compiled"):
         backends.engine("rete")
 
 
@@ -64,6 +64,7 @@ def test_records_and_columns_are_two_views_of_the_same_grades(packs):
     records = backends.reference.grade_records(program, entities, AS_OF)
     assert backends.batch.grade_records(program, entities, AS_OF) == records
     assert backends.durable.grade_records(program, entities, AS_OF) == records
+    assert backends.compiled.grade_records(program, entities, AS_OF) == records
     back = records_from_grades(grades_from_records(program, AS_OF, records))
     assert back == records
     assert sum("rejected" in r for r in records) and sum(bool(r.get("fired")) for r in records)
