@@ -11,13 +11,13 @@ from typing import Any, Callable, Mapping, Sequence
 
 import pyarrow as pa
 
-from ..backends import reference
+from ..backends import compiled
 from ..compiler.program import Program
 from ..errors import InputError
 from ..explain.batch import ExplainingSource, with_column
 from ..io.read import EntitySource, open_entities
 from ..io.write import ResultWriter, write_rejects
-from ..results.records import EntityResult, PackResult
+from ..results.records import EntityResult, PackResult, trusted
 from ..results.rejects import RowReject
 from .grader import Counts, GradedChunk, Grader
 from .options import GradeOptions
@@ -95,25 +95,42 @@ def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str 
 
 
 def grade_entity(entity: Mapping[str, Any], programs: Sequence[Program], options: GradeOptions) -> EntityResult:
-    """Grade one entity (a dict of field values) with the reference engine; raises InputError naming
-    the field when a value cannot be used."""
-    params = options.check(programs)
+    """Grade one entity (a dict of field values) with the compiled engine (each pack as straight-line
+    Python, held to the reference engine); raises InputError naming the field when a value cannot be
+    used."""
+    params = _checked(options, programs)
     results = []
     for program in programs:
-        (record,) = reference.grade_records(program, [entity], options.as_of, params[program.pack_id])
+        record = compiled.grade_one(program, entity, options.as_of, params[program.pack_id])
         if "rejected" in record:
             field_, value, reason, _ = record["rejected"][0]
             raise InputError(f"{reason} (value {value!r})" if value is not None else reason,
                              column=field_, file=f"pack {program.pack_id}")
-        derived = {name: record.get(name) for name, _ in program.derive}
-        core = {k: v for k, v in record.items() if k not in derived}
-        results.append(PackResult(**core, derived=derived))
-    ranked = [r for r in results if r.applies and r.rank is not None]
-    top = min(ranked, key=lambda r: r.rank or 0) if ranked else None
+        results.append(PackResult.of_record(record))
+    top = None  # the most severe pack that applies
+    for r in results:
+        if r.applies and r.rank is not None and (top is None or r.rank < top.rank):
+            top = r
     eid = entity.get("entity_id", entity.get("id"))
-    return EntityResult(entity_id=None if eid is None else str(eid), as_of=options.as_of,
-                        level=top.level if top else None, rank=top.rank if top else None,
-                        color=top.color if top else None, packs=results)
+    return trusted(EntityResult, {"entity_id": None if eid is None else str(eid), "as_of": options.as_of,
+                                  "level": top.level if top else None, "rank": top.rank if top else None,
+                                  "color": top.color if top else None, "packs": results})
+
+
+_CHECKED: dict[tuple[int, ...], tuple[Any, ...]] = {}
+
+
+def _checked(options: GradeOptions, programs: Sequence[Program]) -> dict[str, dict[str, Any]]:
+    """``options.check(programs)``, remembered for the same options and packs (immutable, and kept
+    alive by the entry, so their ids cannot be reused while it stands): an entity graded after
+    another costs no set-up."""
+    key = (id(options), *map(id, programs))
+    found = _CHECKED.get(key)
+    if found is None or found[0] is not options:
+        if len(_CHECKED) >= 256:
+            _CHECKED.clear()
+        found = _CHECKED[key] = (options, tuple(programs), options.check(programs))
+    return found[2]
 
 
 def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
