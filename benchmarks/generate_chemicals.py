@@ -4,17 +4,19 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 and written in chunks, so 10^6 rows take seconds and memory stays flat.
 
     python benchmarks/generate_chemicals.py --n 1000000 --seed 1 --out /tmp/chemicals.parquet
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --out examples/chemicals.csv
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/chemicals.csv
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/chemicals_gb18030.csv
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --out examples/chemicals.jsonl
-    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --bad-rows 6 --out examples/chemicals.xlsx
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/chemicals.jsonl
+    python benchmarks/generate_chemicals.py --n 200 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/chemicals.xlsx
 
 The format follows the extension: .csv, .jsonl, .parquet, .xlsx. ``inventory`` is a JSON list of
 records ({"substance", "tonnes", "ghs_category"}) in a text cell (CSV, xlsx, Parquet) or a JSON array
-(JSON Lines). ``--bad-rows`` below 1 is a fraction of the rows, from 1 up a number of rows; each bad
-row carries one deliberate error (a substance no table knows, negative tonnes, an inventory that is
-not JSON, text in a number column, a grade above 4, an impossible date). About ``--missing``
+(JSON Lines); some enterprises name the identification unit of each record ({"unit", …}), and a few
+substances are not in Table 1 (二甲苯, 异丙醇, 乙酸丁酯: graded by their category). ``--bad-rows`` below 1
+is a fraction of the rows, from 1 up a number of rows; each bad row carries one deliberate error (a
+category no table knows, negative tonnes, an inventory that is not JSON, text in a number column, a
+grade above 4, an impossible date). About ``--missing``
 (default 3%) of the optional cells are left empty at random.
 """
 
@@ -50,6 +52,8 @@ SUBSTANCES = [
     ("钠", "W11", 10, 0.5, 1, 2), ("黄磷", "W8", 50, 8, 1, 0), ("W5.4", "W5.4", 5000, 400, 5, 0),
     ("W5.3", "W5.3", 1000, 200, 3, 0), ("J5", "J5", 500, 20, 2, 0), ("W9.2", "W9.2", 200, 30, 2, 0),
     ("W10", "W10", 200, 20, 1, 0),
+    # not in Table 1: graded by their hazard category (Table 2 Q, Table 4 β)
+    ("二甲苯", "W5.4", 5000, 400, 3, 0), ("异丙醇", "W5.3", 1000, 80, 2, 0), ("乙酸丁酯", "W5.4", 5000, 120, 2, 0),
 ]
 SUB_NAME = np.array([s[0] for s in SUBSTANCES])
 SUB_GHS = np.array([s[1] or "" for s in SUBSTANCES])
@@ -59,6 +63,9 @@ SUB_P = np.array([s[4] for s in SUBSTANCES], dtype=float) / sum(s[4] for s in SU
 SUB_TOXIC = np.isin(SUB_NAME, ["液氯", "光气"])  # the inhalation-toxic (剧毒) spellings above
 SUB_PRECURSOR = np.array([s[5] == 2 for s in SUBSTANCES])
 
+# identification units an enterprise with several names its records by (GB 18218 4.1.1)
+UNITS = ("生产装置区", "储罐区", "甲类仓库")
+P_SEVERAL_UNITS = 0.3  # of the enterprises with three records or more
 # activity, weight, company-name suffixes, items per inventory (lo..hi), P(in a chemical park)
 ACTIVITIES = [
     ("production", 0.45, "化工有限公司 石化有限公司 新材料有限公司 化学有限公司 制药有限公司 精细化工有限公司 氟化工有限公司", 2, 6, 0.75),
@@ -119,7 +126,7 @@ FIELDS = (["entity_type", "inventory", "people_within_500m", "registered_major_h
 COLUMNS = ["entity_id", "name", "activity", "address", "city", "county", "station", "grid"] + FIELDS
 REQUIRED = {"entity_type", "inventory"}
 # each bad row carries one of these, in turn: (column, value)
-BAD_KINDS = [("inventory", '[{"substance": "硝基苯", "tonnes": 12}]'),
+BAD_KINDS = [("inventory", '[{"substance": "二甲苯", "tonnes": 12, "ghs_category": "W12"}]'),
              ("inventory", '[{"substance": "甲醇", "tonnes": -5, "ghs_category": "W5.3"}]'),
              ("inventory", "甲醇 20吨"), ("people_within_500m", "约200人"),
              ("registered_major_hazard_grade", 5), ("last_inspection", "2024-02-30")]
@@ -181,15 +188,25 @@ def _inventory(rng: np.random.Generator, act: np.ndarray) -> dict:
     sub = rng.choice(len(SUBSTANCES), offsets[-1], p=SUB_P)
     big = np.array([0.6, 1.2, 0.25])[act[row]]  # storage enterprises hold the most, users the least
     tonnes = np.round(SUB_MED[sub] * big * np.exp(1.1 * rng.standard_normal(len(sub))), 1).clip(0.1)
-    # a few records lack their hazard category (β then unknown: a data gap, not an error)
+    # a few records lack their hazard category (β, or Q for a substance not in Table 1, then unknown:
+    # a data gap, not an error)
     ghs = np.where(rng.random(len(sub)) < 0.04, "", SUB_GHS[sub])
+    # some enterprises with three records or more name the unit of each (records spread over units)
+    several = (k >= 3) & (rng.random(n) < P_SEVERAL_UNITS)
+    unit = np.where(several[row], rng.integers(0, len(UNITS), len(sub)), -1)
+    unit_text = np.where(unit >= 0, np.array(UNITS)[np.maximum(unit, 0)], "")
     frag = pc.binary_join_element_wise(
-        '{"substance": "', pa.array(SUB_NAME[sub]), '", "tonnes": ', pc.cast(pa.array(tonnes), pa.string()),
+        pc.if_else(pa.array(unit >= 0), pc.binary_join_element_wise('{"unit": "', pa.array(unit_text), '", ', ""),
+                   "{"),
+        '"substance": "', pa.array(SUB_NAME[sub]), '", "tonnes": ', pc.cast(pa.array(tonnes), pa.string()),
         pc.if_else(pa.array(ghs == ""), "", pc.binary_join_element_wise(', "ghs_category": "', pa.array(ghs), '"', "")),
         "}", "")
     lists = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), frag)
     text = pc.binary_join_element_wise("[", pc.binary_join(lists, ", "), "]", "")
-    s = np.bincount(row, weights=tonnes / SUB_Q[sub], minlength=n)
+    # S of the largest unit (an enterprise without unit names is one unit)
+    per_unit = np.bincount(row * (len(UNITS) + 1) + unit + 1, weights=tonnes / SUB_Q[sub],
+                           minlength=n * (len(UNITS) + 1)).reshape(n, len(UNITS) + 1)
+    s = per_unit.max(axis=1)
     return {"inventory": text, "q_ratio_sum": s,
             "toxic_kinds": np.bincount(row, weights=SUB_TOXIC[sub], minlength=n),
             "precursors": np.bincount(row, weights=SUB_PRECURSOR[sub], minlength=n) > 0}

@@ -4,11 +4,12 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 chunks of 100,000 rows, so a million rows take seconds (CSV/Parquet) and memory stays flat.
 
     python benchmarks/generate_small_venues.py --n 1000000 --seed 1 --out /tmp/small.parquet
-    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/small_venues.csv
-    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/small_venues.csv
+    python benchmarks/generate_small_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/small_venues_gb18030.csv
 
-(and the same with ``.xlsx`` and ``.jsonl``). Most venues are within the small-venue limits, about one
+(and the same with ``.xlsx`` and ``.jsonl``). The categories are the common nine and Shandong's
+flammable-goods outlets. Most venues are within the small-venue limits, about one
 in ten is larger (a case for hand-over to the fire authority); a minority of badly run venues has
 every deficiency several times as often. ``--bad-rows`` rows carry one deliberate error each (negative
 area, unknown category, Chinese text in an integer column, an impossible date, a missing category,
@@ -40,6 +41,7 @@ CATEGORIES = [
     ("clinic", 6.0, 180, 0.7, 0.12, "诊所 卫生室 门诊部 社区卫生服务站 颐养院 托老所"),
     ("school", 5.0, 800, 0.7, 0.35, "幼儿园 托育园 培训学校 艺术学校 小学"),
     ("workshop", 13.0, 450, 0.8, 0.06, "服装加工厂 制鞋作坊 五金加工厂 印刷厂 木器加工厂 包装厂 食品加工坊"),
+    ("flammables_outlet", 2.0, 60, 0.5, 0.1, "烟花爆竹零售点 液化气供应站 油漆店 燃气具店"),
 ]
 CODES = np.array([c[0] for c in CATEGORIES])
 WEIGHTS = np.array([c[1] for c in CATEGORIES]) / sum(c[1] for c in CATEGORIES)
@@ -138,7 +140,8 @@ def _checks(rng: np.random.Generator, t: np.ndarray, size: dict, ref: np.datetim
         "gas_cylinder_violation": rng.random(n) < np.where(code == "restaurant", 0.08, 0.015) * worse,
         "people_living_on_premises": living,
         "dwelling_separated": (rng.random(n) < 0.4, ~living),
-        "stores_flammables": rng.random(n) < np.where(np.isin(code, ["shop", "workshop"]), 0.02, 0.002),
+        "stores_flammables": (code == "flammables_outlet")
+                             | (rng.random(n) < np.where(np.isin(code, ["shop", "workshop"]), 0.02, 0.002)),
         "ebike_indoor_charging": rng.random(n) < 0.04 * worse,
         "fire_lane_blocked": rng.random(n) < 0.02 * worse,
         "combustible_decoration": rng.random(n) < 0.03 * worse,

@@ -9,11 +9,13 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 lists are assembled per carrier) and written in chunks of 50,000 rows, each with its own carriers.
 
     python benchmarks/generate_vehicles.py --n 1000000 --seed 1 --out /tmp/vehicles.parquet
-    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --bad-rows 6 --out examples/vehicles.csv
-    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/vehicles.csv
+    python benchmarks/generate_vehicles.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/vehicles_gb18030.csv
 
-(and the same with ``.xlsx`` and ``.jsonl``). ``--bad-rows`` rows carry one deliberate error each
+(and the same with ``.xlsx`` and ``.jsonl``). Vehicles carry the checkpoint items (markings, guards,
+dangerous-goods signs, escort, permit, route) and school buses their sign, driver qualification and
+overloading. ``--bad-rows`` rows carry one deliberate error each
 (unknown state code, impossible date, Chinese text in the points column, negative mass, broken JSON
 in a list cell, text in the violations column); about ``--missing`` of the optional cells are empty.
 """
@@ -41,7 +43,7 @@ COMPANY = {"passenger": "客运有限公司 旅游客运有限公司 汽车运�
            "hazmat": "危险品运输有限公司 化工物流有限公司 危险货物运输有限公司",
            "freight": "物流有限公司 货运有限公司 运输有限公司 供应链管理有限公司"}
 # vehicle classes each business runs, with weights
-FLEET = {"passenger": (["tour_coach", "line_coach"], [0.45, 0.55]),
+FLEET = {"passenger": (["tour_coach", "line_coach", "school_bus"], [0.42, 0.5, 0.08]),
          "hazmat": (["hazmat", "tractor"], [0.8, 0.2]),
          "freight": (["truck", "tractor"], [0.7, 0.3])}
 STATUS = np.array(["A", "Q", "G", "P", "I", "D", "L", "C", "J", "N", "E", "M"])
@@ -57,8 +59,10 @@ DRIVER_ITEMS = ["name", "cycle_points", "licence_valid_until", "review_due"]
 
 FIELDS = ["entity_type", "vehicle_class", "line_class", "gross_mass_t", "status", "inspection_valid_until",
           "scrap_deadline", "unprocessed_violations", "terminal_online", "fatigue_alarms_30d", "speeding_alarms_30d",
-          "night_speeding_alarms_30d", "cycle_points", "cycle_end", "licence_valid_until", "review_due",
-          "business_type", "monitoring_staff", "fatal_accidents_3m", "max_deaths_one_accident_3m",
+          "night_speeding_alarms_30d", "reflective_marking_ok", "side_rear_guard_ok", "hazard_sign_ok",
+          "escort_on_board", "transport_permit_valid", "route_violation_30d", "school_bus_sign_valid",
+          "school_bus_driver_qualified", "overload_pct", "cycle_points", "cycle_end", "licence_valid_until",
+          "review_due", "business_type", "monitoring_staff", "fatal_accidents_3m", "max_deaths_one_accident_3m",
           "hazmat_accident_3m", "vehicles", "drivers", "last_inspection"]
 IDENTITY = ["entity_id", "name", "plate", "carrier_id", "address", "city", "county", "station", "grid"]
 COLUMNS = IDENTITY + FIELDS
@@ -117,8 +121,21 @@ def _vehicles(rng: np.random.Generator, owner: np.ndarray, business: np.ndarray,
                           np.where(rng.random(n) < 0.01 * worse, rng.uniform(-40, -1, n), rng.uniform(0, 365, n)))
     scrap = np.where(status == "P", rng.uniform(-200, -1, n), rng.uniform(30, 4000, n))
     violations = np.where(status == "G", 1 + rng.poisson(1.2, n), rng.poisson(0.15 * worse))
-    coach = np.isin(cls, ["tour_coach", "line_coach"])
+    coach = np.isin(cls, ["tour_coach", "line_coach", "school_bus"])
+    goods = np.isin(cls, ["truck", "tractor", "hazmat"])
+    hazmat = cls == "hazmat"
+    school = cls == "school_bus"
     return {
+        # checkpoint items (goods vehicles; the dangerous-goods ones for hazmat vehicles only)
+        "reflective_marking_ok": (rng.random(n) > 0.03 * worse, ~goods),
+        "side_rear_guard_ok": (rng.random(n) > 0.02 * worse, ~goods),
+        "hazard_sign_ok": (rng.random(n) > 0.01 * worse, ~hazmat),
+        "escort_on_board": (rng.random(n) > 0.01 * worse, ~hazmat),
+        "transport_permit_valid": (rng.random(n) > 0.004 * worse, ~hazmat),
+        "route_violation_30d": (rng.random(n) < 0.01 * worse, ~hazmat),
+        "school_bus_sign_valid": (rng.random(n) > 0.01 * worse, ~school),
+        "school_bus_driver_qualified": (rng.random(n) > 0.01 * worse, ~school),
+        "overload_pct": (np.where(rng.random(n) < 0.03 * worse, rng.choice([5.0, 10.0, 20.0, 30.0], n), 0.0), ~school),
         "plate": _plates(rng, city),
         "vehicle_class": cls,
         "line_class": (rng.choice([1, 2, 3, 4], n, p=[0.2, 0.3, 0.35, 0.15]), cls != "line_coach"),
@@ -222,7 +239,10 @@ def _assemble(rng, parts, car, geo, counters, ref, missing) -> pa.Table:
 _TYPES = {"line_class": pa.int64(), "gross_mass_t": pa.float64(), "unprocessed_violations": pa.int64(),
           "terminal_online": pa.bool_(), "cycle_points": pa.int64(), "monitoring_staff": pa.int64(),
           "fatal_accidents_3m": pa.int64(), "max_deaths_one_accident_3m": pa.int64(), "hazmat_accident_3m": pa.bool_(),
-          "fatigue_alarms_30d": pa.int64(), "speeding_alarms_30d": pa.int64(), "night_speeding_alarms_30d": pa.int64()}
+          "fatigue_alarms_30d": pa.int64(), "speeding_alarms_30d": pa.int64(), "night_speeding_alarms_30d": pa.int64(),
+          "reflective_marking_ok": pa.bool_(), "side_rear_guard_ok": pa.bool_(), "hazard_sign_ok": pa.bool_(),
+          "escort_on_board": pa.bool_(), "transport_permit_valid": pa.bool_(), "route_violation_30d": pa.bool_(),
+          "school_bus_sign_valid": pa.bool_(), "school_bus_driver_qualified": pa.bool_(), "overload_pct": pa.float64()}
 _DATES = {"inspection_valid_until", "scrap_deadline", "cycle_end", "licence_valid_until", "review_due", "last_inspection"}
 
 

@@ -4,15 +4,20 @@ Deterministic: the same ``--n`` and ``--seed`` give the same rows. Vectorised wi
 in chunks, so 10^6 rows take seconds (CSV/Parquet) and memory stays flat for larger runs.
 
     python benchmarks/generate_venues.py --n 1000000 --seed 1 --out /tmp/venues.parquet
-    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --out examples/venues.csv
-    python benchmarks/generate_venues.py --n 300 --seed 20250630 --bad-rows 6 --encoding gb18030 \
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/venues.csv
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --encoding gb18030 \
         --out examples/venues_gb18030.csv
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/venues.jsonl
+    python benchmarks/generate_venues.py --n 300 --seed 20250630 --ref-date 2026-10-31 --bad-rows 6 --out examples/venues.xlsx
 
 The format follows the extension: .csv, .jsonl, .parquet, .xlsx (xlsx only up to Excel's row limit).
-``--bad-rows`` below 1 is a fraction of the rows, from 1 up a number of rows; bad rows carry one
-deliberate error each (negative area, unknown venue type, text in a number column, an impossible
-date, a missing venue type, Chinese text in an integer column). About ``--missing`` (default 5%) of
-the cells of every optional field are left empty at random.
+Besides size, exits and fire systems, rows carry the factors bureaus inspect now (gas-use detail,
+e-bikes charged indoors, shared rentals) and the data of the GB 35181 direct elements (flammable-goods
+sites, fuel-station class, tanks, floors of nurseries); a factor that concerns some kinds of venue only
+is empty elsewhere. ``--bad-rows`` below 1 is a fraction of the rows, from 1 up a number of rows;
+bad rows carry one deliberate error each (negative area, unknown venue type, text in a number column,
+an impossible date, a missing venue type, Chinese text in an integer column). About ``--missing``
+(default 5%) of the cells of every optional field are left empty at random.
 """
 
 from __future__ import annotations
@@ -57,16 +62,21 @@ TYPES = [
     ("exhibition_hall", 0.4, 8000, 0.9, 1, 4, 0.15, 0.10, 0.0, 0.01, 0.0),
     ("museum", 0.5, 5000, 0.9, 1, 4, 0.10, 0.05, 0.0, 0.01, 0.0),
     ("archive", 0.3, 3000, 0.6, 2, 6, 0.02, 0.05, 0.0, 0.01, 0.0),
+    ("government_office", 1.0, 6000, 0.8, 3, 15, 0.04, 0.10, 0.0, 0.0, 0.0),
+    ("broadcast_telecom", 0.3, 5000, 0.8, 2, 20, 0.03, 0.05, 0.0, 0.01, 0.0),
+    ("airport", 0.03, 40000, 0.8, 1, 3, 0.08, 0.20, 0.0, 0.0, 0.2),
+    ("heritage_site", 0.4, 1200, 1.0, 1, 3, 0.10, 0.05, 0.0, 0.0, 0.0),
+    ("rental_housing", 8.0, 160, 0.6, 2, 7, 0.08, 0.50, 0.0, 0.03, 0.0),
 ]
 CODES = np.array([t[0] for t in TYPES])
 WEIGHTS = np.array([t[1] for t in TYPES]) / sum(t[1] for t in TYPES)
 PARAMS = np.array([t[2:] for t in TYPES], dtype=float)  # columns follow TYPES from "median" on
 CROWDED = {"mall", "hotel", "stadium", "assembly_hall", "entertainment", "hospital", "elderly_care", "school",
            "kindergarten", "transport_terminal", "library", "exhibition_hall", "museum", "restaurant",
-           "internet_cafe"}
+           "internet_cafe", "airport"}
 PLACE_6_6 = {"hotel", "entertainment", "mall"}
 PUBLIC = {"school", "kindergarten", "hospital", "transport_terminal", "stadium", "assembly_hall", "library",
-          "exhibition_hall", "museum", "archive"}
+          "exhibition_hall", "museum", "archive", "government_office", "broadcast_telecom", "airport", "heritage_site"}
 
 SUFFIXES = {
     "other": "便利店 五金店 理发店 洗衣店 小超市 烟酒店 服装店 药店 建材店 电动车行",
@@ -90,6 +100,11 @@ SUFFIXES = {
     "exhibition_hall": "展览馆 会展中心 规划展览馆",
     "museum": "博物馆 纪念馆 美术馆",
     "archive": "档案馆 城建档案馆",
+    "government_office": "人民政府 人大常委会 政协 人民法院 人民检察院",
+    "broadcast_telecom": "广播电视台 邮政分拣中心 通信枢纽楼 电信机房",
+    "airport": "国际机场 机场航站楼",
+    "heritage_site": "古建筑群 祠堂 古寺 文物保护单位",
+    "rental_housing": "出租屋 群租房 公寓 民房",
 }
 BRANDS = ("春风 星光 金港 华府 欣悦 明珠 锦绣 和平 新世纪 东方 天和 恒丰 盛世 阳光 海韵 瑞丰 红星 宏达 永盛 福满 聚贤 "
           "悦来 同福 百味 金桥 云端 星辰 蓝海 绿洲 嘉禾 鸿运 万家 百乐 金色年华 好再来 顺发 兴隆 长兴 富春 钱江 之江 "
@@ -142,7 +157,11 @@ FIELDS = ["venue_type", "building_area_m2", "floors_above_ground", "building_hei
           "exit_width_ratio", "sprinklers", "fire_alarm", "fire_lane_blocked", "exits_blocked",
           "evacuation_signs_ok", "emergency_lighting_ok", "extinguishers_ok", "electrical_faults", "gas_in_use",
           "people_living_on_premises", "hazmat_with_dwelling", "fires_last_3_years", "open_hazards",
-          "last_inspection"]
+          "last_inspection", "gas_alarm_missing", "gas_hose_defective", "lpg_cylinders_indoors",
+          "ebike_indoor_charging", "workshop_staff", "stores_flammables", "fire_hazard_class",
+          "hazmat_site_not_isolated", "built_up_area", "station_class", "tank_protection_missing",
+          "hazmat_in_crowded_place", "vulnerable_floor_noncompliant", "sandwich_panel_dwelling", "group_rental",
+          "combustible_partitions"]
 COLUMNS = ["entity_id", "name", "address", "city", "county", "station", "grid"] + FIELDS
 # each bad row carries one of these, in turn: (column, value)
 BAD_KINDS = [("building_area_m2", -120.0), ("venue_type", "spa_club"), ("occupancy", "abc"),
@@ -226,7 +245,9 @@ def _venues(rng: np.random.Generator, t: np.ndarray, ref: np.datetime64) -> dict
     """Every pack field; a (values, not-applicable) pair for the type-specific counts."""
     code = CODES[t]
     size = _size(rng, code, PARAMS[t].T)
-    return {"venue_type": code, **size, **_facilities(rng, code, size), **_management(rng, code, PARAMS[t].T, ref)}
+    mgmt = _management(rng, code, PARAMS[t].T, ref)
+    return {"venue_type": code, **size, **_facilities(rng, code, size), **mgmt,
+            **_factors(rng, code, size, mgmt)}
 
 
 def _size(rng: np.random.Generator, code: np.ndarray, params: np.ndarray) -> dict[str, np.ndarray | tuple]:
@@ -296,6 +317,40 @@ def _management(rng: np.random.Generator, code: np.ndarray, params: np.ndarray,
         "fires_last_3_years": rng.poisson(np.where(code == "restaurant", 0.06, 0.03) * worse),
         "open_hazards": np.where(rng.random(n) < 0.75 / worse, 0, rng.poisson(worse / 2)),
         "last_inspection": ref - np.minimum(1500, rng.gamma(2.0, 110.0, n)).astype("timedelta64[D]"),
+        "worse": worse,  # shared with _factors, not a column
+    }
+
+
+def _factors(rng: np.random.Generator, code: np.ndarray, size: dict, mgmt: dict) -> dict[str, np.ndarray | tuple]:
+    """Gas detail, e-bikes, flammable goods, fuel stations, GB 35181 ch. 6 items and shared rentals;
+    a (values, not-applicable) pair where a factor concerns some kinds of venue only."""
+    n = len(code)
+    worse = mgmt["worse"]
+    gas = mgmt["gas_in_use"]
+    works = np.isin(code, ["factory", "warehouse"])
+    flammable = works & (rng.random(n) < np.where(code == "warehouse", 0.15, 0.08))
+    hazmat = (code == "fuel_station") | flammable
+    klass = np.where(flammable, rng.choice(["A", "B"], n, p=[0.4, 0.6]),
+                     rng.choice(["C", "D", "E"], n, p=[0.6, 0.25, 0.15]))
+    crowded = np.isin(code, list(CROWDED))
+    rental = code == "rental_housing"
+    return {
+        "gas_alarm_missing": (rng.random(n) < 0.12 * worse, ~gas),
+        "gas_hose_defective": (rng.random(n) < 0.08 * worse, ~gas),
+        "lpg_cylinders_indoors": (rng.random(n) < np.where(code == "restaurant", 0.08, 0.03) * worse, ~gas),
+        "ebike_indoor_charging": rng.random(n) < np.where(rental | (code == "other"), 0.12, 0.02) * worse,
+        "workshop_staff": (np.round(size["occupancy"] * rng.uniform(0.3, 0.9, n)).astype(np.int64), code != "factory"),
+        "stores_flammables": (flammable, ~works),
+        "fire_hazard_class": (klass, ~works),
+        "hazmat_site_not_isolated": (rng.random(n) < 0.04 * worse, ~hazmat),
+        "built_up_area": (rng.random(n) < 0.6, code != "fuel_station"),
+        "station_class": (rng.choice([1, 2, 3], n, p=[0.1, 0.6, 0.3]), code != "fuel_station"),
+        "tank_protection_missing": (rng.random(n) < 0.02 * worse, ~hazmat),
+        "hazmat_in_crowded_place": (rng.random(n) < 0.006 * worse, ~crowded),
+        "vulnerable_floor_noncompliant": (rng.random(n) < 0.02, ~np.isin(code, ["kindergarten", "elderly_care"])),
+        "sandwich_panel_dwelling": (rng.random(n) < 0.004 * worse, ~crowded),
+        "group_rental": (rng.random(n) < 0.25 * worse, ~rental),
+        "combustible_partitions": (rng.random(n) < 0.1 * worse, ~rental),
     }
 
 

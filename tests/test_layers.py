@@ -22,6 +22,7 @@ LAYERS = [
     ("table",),  # typed columns, raw chunks, cell conversion, ids seen
     ("expr",),  # parse, check, interpret, lower to numpy
     ("compiler",),  # named stages -> Program; pack files -> Programs
+    ("resolve",),  # a registry's headers and values -> the packs' fields and codes; the column report
     ("scoring",),  # score methods per engine, interval arithmetic
     ("backends",),  # batch, reference, durable
     ("results", "explain"),  # the grades contract; explanations of one grade

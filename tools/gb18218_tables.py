@@ -1,13 +1,13 @@
 """Write GB 18218-2018's substance tables into rules/hazardous_chemicals.yaml from the Table 1 TSV.
 
-The pack accepts a substance by any of its spellings: the Table 1 name, an alias, a CAS number, a
-few plain forms of the name, or a Table 2 category symbol (``W5.3``). Typing ~330 spellings and their
-critical quantities by hand invites mistakes, so this script generates, between marker comments in
-the pack:
-
-- ``substance-values``: the values of the inventory item field ``substance`` (every spelling);
-- ``tables``: ``critical_quantity_t`` (spelling -> Q, Tables 1 and 2), ``beta_toxic_gas`` (spelling
-  -> Table 3 β), ``highly_toxic`` and ``explosive_precursor`` (spelling -> true).
+The pack knows a Table 1 substance by any of its spellings: the Table 1 name, an alias, a CAS number,
+a few plain forms of the name, or a Table 2 category symbol (``W5.3``); any other name is a substance
+not listed in Table 1, graded by its hazard category. Typing ~330 spellings and their critical
+quantities by hand invites mistakes, so this script generates, between marker comments in the pack,
+the ``tables`` block: ``critical_quantity_t`` (spelling -> Q, Tables 1 and 2), ``beta_toxic_gas``
+(spelling -> Table 3 β), ``default_category`` (spelling -> the hazard category practice settles for
+a few common Table 1 substances), ``shared_spelling`` and ``nitrocellulose_generic`` (spellings that
+name several entries), ``highly_toxic``, ``explosive_precursor`` and ``explosive`` (spelling -> true).
 
 Deterministic: the same TSV gives the same bytes. Run after editing the TSV or the lists below:
 
@@ -65,6 +65,23 @@ TABLE2_Q = {"J1": 5, "J2": 50, "J3": 50, "J4": 50, "J5": 500, "W1.1": 1, "W1.2":
 HIGHLY_TOXIC = [5, 6, 9, 12, 14, 25, 30]
 # 易制爆: recalled from 《易制爆危险化学品名录》（2017年版）; check against it before release.
 EXPLOSIVE_PRECURSOR = [46, 71, 76, 77, 78, 79, 80, 81, 84, 85]
+# 爆炸品 (19号 1.2 counts their kinds): the explosives Table 1 names (31 叠氮化钡 … 36 硝化甘油) and the
+# explosive categories of Table 2; dry nitrocellulose and ammonium nitrate are left to their category.
+EXPLOSIVES = [31, 32, 33, 34, 35, 36]
+EXPLOSIVE_SYMBOLS = ["W1.1", "W1.2", "W1.3"]
+# The hazard category practice settles for common Table 1 substances not in Table 3 (it sets β by
+# Table 4): flammable gas cat. 1 (W2) for LPG and methane / natural gas; flammable liquid cat. 2 under
+# normal conditions (W5.3) for gasoline and methanol. standards.md 1.5, confidence R: evaluation-report
+# practice, not the standard's text. A record's own ghs_category always wins (W5.1 above the boiling
+# point, W5.2 under special process conditions).
+# The explosives Table 1 names (31-36) take W1.1: Table 4 gives every explosive category β 2, so the
+# division does not change β.
+DEFAULT_CATEGORY: dict[int, str] = {31: "W1.1", 32: "W1.1", 33: "W1.1", 34: "W1.1", 35: "W1.1", 36: "W1.1",
+                                    49: "W2", 52: "W2", 65: "W5.3", 66: "W5.3"}
+# Spellings shared by the nitrocellulose entries (37-42): the water content tells 37 (Q 1) from 41 (Q 50).
+NITROCELLULOSE = range(37, 43)
+# Plain names that do not say which entry (listed with the entry of the lowest Q, see EXTRA_SPELLINGS).
+GENERIC_SPELLINGS = {"硝化纤维素": list(NITROCELLULOSE), "硝酸铵": [43, 44]}
 
 
 @dataclass(frozen=True)
@@ -117,21 +134,6 @@ def _key(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def substance_values(entries: list[Entry]) -> list[str]:
-    """The field's ``values`` lines: every spelling, one Table 1 entry per line, then Table 2."""
-    lines = ["        values:"]
-    seen: set[str] = set()
-    for e in entries:
-        new = [s for s in e.spellings if s not in seen]
-        seen.update(new)
-        if new:
-            lines.append(f"          # {e.no}")
-            lines += [f"          - {_key(s)}" for s in new]
-    lines.append("          # Table 2 categories")
-    lines += [f"          - {_key(s)}" for s in TABLE2_Q]
-    return lines
-
-
 def tables(entries: list[Entry]) -> list[str]:
     q = critical_quantities(entries)
     lines = _table_head("critical_quantity_t", "number",
@@ -174,6 +176,47 @@ def tables(entries: list[Entry]) -> list[str]:
                          "据《易制爆危险化学品名录》（2017年版）回忆整理（置信度 R），发布前须核对名录。",
                          "Recalled from the 2017 list of explosive precursors (confidence R): check before "
                          "release.")
+    lines += _flag_table(entries, "explosive", EXPLOSIVES, "爆炸品（表1 所列爆炸品及表2 爆炸物类别）",
+                         "Explosives (those Table 1 names, and the explosive categories of Table 2)",
+                         "YJ2018-19 1 物质危险性",
+                         "19 号文“生产、储存爆炸品”按种计数所用：表1 第 31–36 条及 W1.1–W1.3 类（本包划定）。",
+                         "Used to count the kinds of explosives for 19号 1.2: Table 1 entries 31-36 and categories "
+                         "W1.1-W1.3 (this pack's reading).", extra=tuple(EXPLOSIVE_SYMBOLS))
+    lines += _table_head("default_category", "string", "表1 常见物质的默认危险性类别（未填类别时取 β 用）",
+                         "Default hazard category of common Table 1 substances (sets β when none is given)",
+                         "GB18218-2018 4.3.2, table 4")
+    lines += ["    local_choice: true"]
+    lines += _note("液化石油气、甲烷（天然气）按易燃气体类别1（W2，β=1.5）；汽油、甲醇按常温常压下易燃液体类别2"
+                   "（W5.3，β=1）。为评价报告通行做法（standards.md 1.5，置信度 R），非标准原文；四种物质均列于表1，"
+                   "临界量取表1。表1 第31–36 条爆炸品取 W1.1（表4 爆炸物 β 均为 2）。记录自填的 ghs_category 优先"
+                   "（如工作温度高于沸点为 W5.1）。",
+                   "LPG and methane (natural gas) as flammable gas cat. 1 (W2, β 1.5); gasoline and methanol as "
+                   "flammable liquid cat. 2 at ambient conditions (W5.3, β 1): the practice of evaluation reports "
+                   "(standards.md 1.5, confidence R), not the standard's text. All four are in Table 1, which "
+                   "sets their Q. The explosives of entries 31-36 take W1.1 (Table 4 gives every explosive "
+                   "β 2). A record's own ghs_category wins (W5.1 above the boiling point).")
+    lines.append("    entries:")
+    lines += [f"      {_key(s)}: {DEFAULT_CATEGORY[e.no]}" for e in entries if e.no in DEFAULT_CATEGORY
+              for s in e.spellings]
+    q = critical_quantities(entries)
+    entries_of = {s: nos for s, (_, nos) in q.items() if len(nos) > 1} | GENERIC_SPELLINGS
+    shared = sorted(entries_of, key=list(q).index)
+    lines += _table_head("shared_spelling", "boolean", "多个表1 条目共用的名称或 CAS 号",
+                         "Spellings several Table 1 entries share", "GB18218-2018 4.1.2, table 1")
+    lines += ["    default: false"]
+    lines += _note("此类写法按所涉条目中最低的临界量计（从严），并列为数据缺口，请写明具体条目。",
+                   "Such a spelling takes the lowest Q of its entries (strict) and is a data gap until the "
+                   "precise entry is given.")
+    lines.append("    entries:")
+    lines += [f"      {_key(s)}: true" for s in shared]
+    lines += _table_head("nitrocellulose_generic", "boolean", "未注明品种的硝化纤维素（硝化棉）写法",
+                         "Nitrocellulose spellings that do not name the entry", "GB18218-2018 table 1 entries 37-42")
+    lines += ["    default: false"]
+    lines += _note("含水量 ≥ 25% 为第 41 条（临界量 50 t），否则按第 37 条（1 t）；未填含水量按 1 t 计并列为数据缺口。",
+                   "Water 25% or more is entry 41 (Q 50 t), else entry 37 (1 t); without the water content "
+                   "1 t applies and the water content is a data gap.")
+    lines.append("    entries:")
+    lines += [f"      {_key(s)}: true" for s in shared if set(entries_of[s]) <= set(NITROCELLULOSE)]
     return lines
 
 
@@ -187,12 +230,13 @@ def _note(zh: str, en: str) -> list[str]:
 
 
 def _flag_table(entries: list[Entry], name: str, nos: list[int], zh: str, en: str, basis: str,
-                note_zh: str, note_en: str) -> list[str]:
+                note_zh: str, note_en: str, extra: tuple[str, ...] = ()) -> list[str]:
     lines = _table_head(name, "boolean", zh, en, basis)
     lines += ["    default: false", "    local_choice: true"] + _note(note_zh, note_en) + ["    entries:"]
     for e in entries:
         if e.no in nos:
             lines += [f"      {_key(s)}: true" for s in e.spellings]
+    lines += [f"      {_key(s)}: true" for s in extra]
     return lines
 
 
@@ -215,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     entries = read_entries(args.tsv)
     old = args.pack.read_text(encoding="utf-8")
-    new = render(old, {"substance-values": substance_values(entries), "tables": tables(entries)})
+    new = render(old, {"tables": tables(entries)})
     if args.check:
         if new != old:
             print(f"{args.pack} is stale: run python tools/gb18218_tables.py", file=sys.stderr)

@@ -26,7 +26,8 @@ from typing import Any
 from durable import engine
 from durable.engine import MessageNotHandledException, MessageObservedException
 
-from .fire_inputs import CROWDED, HAZMAT, KEY_ALWAYS, KEY_MIN, PLACE_6_5, PLACE_6_6, POINTS, final_level, overdue_before
+from .fire_inputs import (CROWDED, FLAMMABLE_WORKS, HAZMAT, KEY_ALWAYS, KEY_MIN, LABOUR_STAFF, PLACE_6_5, PLACE_6_6,
+                          POINTS, final_level, overdue_before)
 
 RULESET = "fire_safety"
 KIND = {"_kind": "fire_venue"}  # every rule tests it, so no rule can match the state document
@@ -78,9 +79,14 @@ PLACE_6_6_F = both(not_one_of("venue_type", PLACE_6_6),
                    either(eq("underground", False), not_one_of("venue_type", CROWDED)))
 EXITS_SHORT_T = both(cmp("lt", "exits", 2), either(cmp("gt", "building_area_m2", 200), cmp("gt", "occupancy", 50)))
 EXITS_SHORT_F = either(cmp("gte", "exits", 2), both(cmp("lte", "building_area_m2", 200), cmp("lte", "occupancy", 50)))
+HAZMAT_T = either(one_of("venue_type", HAZMAT), both(one_of("venue_type", FLAMMABLE_WORKS), eq("stores_flammables", True)))
 KEY_UNIT_T = either(one_of("venue_type", KEY_ALWAYS), *[
     both(eq("venue_type", vt), cmp("gte", f, lo), *([eq("sells_combustibles", True)] if vt == "mall" else []))
     for vt, f, lo in KEY_MIN])
+# the other key-unit criteria: a second durable rule recording the same pack rule (one rule with every
+# criterion exceeds what durable_rules accepts in one condition: "Could not create ruleset", code 113)
+KEY_UNIT_T2 = either(both(one_of("venue_type", FLAMMABLE_WORKS), eq("stores_flammables", True)),
+                     both(eq("venue_type", "factory"), cmp("gte", "workshop_staff", LABOUR_STAFF)))
 
 
 def height_between(lo: float, hi: float | None) -> dict[str, Any]:
@@ -92,11 +98,21 @@ def height_between(lo: float, hi: float | None) -> dict[str, Any]:
 
 
 def rules(as_of: dt.date) -> dict[str, dict[str, Any]]:
-    """Rule id -> condition. ``E-*`` are the composite elements the 8.2 rules count."""
+    """Rule id -> condition. ``E-*`` are the composite elements the 8.2 rules count; ``ID#n`` is a
+    further condition of rule ID."""
     cutoff = overdue_before(as_of).isoformat()  # ISO dates compare correctly as text
     return {
         # GB 35181 ch. 6 direct elements: vetoes
+        "FS-D-6.1": both(HAZMAT_T, eq("hazmat_site_not_isolated", True)),
         "FS-D-6.2": eq("hazmat_with_dwelling", True),
+        "FS-D-6.3": both(eq("venue_type", "fuel_station"), eq("built_up_area", True), eq("station_class", 1)),
+        "FS-D-6.4": both(one_of("venue_type", ("factory", "warehouse")), one_of("fire_hazard_class", ("A", "B")),
+                         eq("underground", True)),
+        "FS-D-6.7": both(HAZMAT_T, eq("tank_protection_missing", True)),
+        "FS-D-6.8": both(CROWDED_T, eq("hazmat_in_crowded_place", True)),
+        "FS-D-6.9": both(one_of("venue_type", ("kindergarten", "elderly_care")),
+                         eq("vulnerable_floor_noncompliant", True)),
+        "FS-D-6.10": both(CROWDED_T, eq("sandwich_panel_dwelling", True)),
         "FS-D-6.5-N": both(PLACE_6_5_T, EXITS_SHORT_T),
         "FS-D-6.5-W": both(PLACE_6_5_T, cmp("lt", "exit_width_ratio", 0.8)),
         "FS-D-6.6-S": both(PLACE_6_6_T, eq("sprinklers", "missing")),
@@ -127,6 +143,7 @@ def rules(as_of: dt.date) -> dict[str, dict[str, Any]]:
         "FS-R-OCC-2": between("occupancy", 500, 2000),
         "FS-R-OCC-3": cmp("gte", "occupancy", 2000),
         "FS-R-KEY": KEY_UNIT_T,
+        "FS-R-KEY#2": KEY_UNIT_T2,
         "FS-R-CROWD": CROWDED_T,
         "FS-R-ELEC-1": between("electrical_faults", 1, 2, hi_op="lte"),
         "FS-R-ELEC-3": cmp("gte", "electrical_faults", 3),
@@ -136,6 +153,13 @@ def rules(as_of: dt.date) -> dict[str, dict[str, Any]]:
         "FS-R-HAZ-1": between("open_hazards", 1, 2, hi_op="lte"),
         "FS-R-HAZ-3": cmp("gte", "open_hazards", 3),
         "FS-R-OVERDUE": cmp("lt", "last_inspection", cutoff),
+        "FS-R-GAS-ALARM": both(eq("gas_in_use", True), eq("gas_alarm_missing", True)),
+        "FS-R-GAS-HOSE": both(eq("gas_in_use", True), eq("gas_hose_defective", True)),
+        "FS-R-LPG-INDOOR": both(eq("gas_in_use", True), eq("lpg_cylinders_indoors", True)),
+        "FS-R-EBIKE": eq("ebike_indoor_charging", True),
+        "FS-R-RENTAL": both(eq("venue_type", "rental_housing"), eq("group_rental", True)),
+        "FS-R-RENTAL-PARTITION": both(eq("venue_type", "rental_housing"), eq("combustible_partitions", True)),
+        "FS-R-RENTAL-EBIKE": both(eq("venue_type", "rental_housing"), eq("ebike_indoor_charging", True)),
         "FS-L-OFFICE": both(
             eq("venue_type", "office"), cmp("lt", "building_area_m2", 5000),
             one_of("sprinklers", ("ok", "not_required")), one_of("fire_alarm", ("ok", "not_required")),
@@ -146,19 +170,22 @@ def rules(as_of: dt.date) -> dict[str, dict[str, Any]]:
     }
 
 
-def level_of(fired: set[str], venue_type: str) -> tuple[str, float]:
+def level_of(fired: set[str], entity: dict[str, Any]) -> tuple[str, float]:
     """(level, score) from the rules that fired: the 8.2 counts, the vetoes, the pack's precedence."""
     lane, living = "FS-C-7.1.1" in fired, "FS-C-7.1.3" in fired
     sprinklers = "FS-C-7.4.5" in fired or "FS-C-7.4.6" in fired
     elements = (lane + living + ("E-EXITS" in fired) + ("FS-C-7.3.6-S" in fired or "FS-C-7.3.6-L" in fired)
                 + sprinklers + ("FS-C-7.8.1" in fired or "FS-C-7.8.2" in fired))
-    crowded, hazmat = venue_type in CROWDED, venue_type in HAZMAT
+    venue_type = entity["venue_type"]
+    crowded = venue_type in CROWDED
+    hazmat = venue_type in HAZMAT or venue_type in FLAMMABLE_WORKS and entity.get("stores_flammables") is True
     veto = (any(r.startswith("FS-D-") for r in fired)
             or hazmat and lane + living + sprinklers >= 3                # FS-C-8.2-b
             or (crowded or hazmat) and elements >= 4                     # FS-C-8.2-c
             or not (crowded or hazmat) and elements >= 6)                # FS-C-8.2-d
     score = float(sum(POINTS[r] for r in fired if r in POINTS))
-    return final_level(score, veto, "FS-R-FIRE-CROWD" in fired, "FS-L-OFFICE" in fired), score
+    raise_by = ("FS-R-FIRE-CROWD" in fired) + ("FS-R-RENTAL-EBIKE" in fired)
+    return final_level(score, veto, raise_by, "FS-L-OFFICE" in fired), score
 
 
 class FireDurable:
@@ -178,8 +205,10 @@ class FireDurable:
     def _action(self, rule_id: str) -> Any:
         fired = self._fired
 
+        recorded = rule_id.split("#")[0]  # "FS-R-KEY#2" records FS-R-KEY
+
         def action(c: Any) -> None:  # exactly one parameter: two would make durable treat it as async
-            fired.add(rule_id)
+            fired.add(recorded)
         return action
 
     def grade(self, entity: dict[str, Any]) -> tuple[str, float]:
@@ -196,4 +225,4 @@ class FireDurable:
             self.host.retract_fact(self.name, {"id": fact["id"]})
         if state and state.get("exception"):  # action errors are swallowed into the state
             raise RuntimeError(f"durable_rules action failed: {state['exception']}")
-        return level_of(set(self._fired), entity["venue_type"])
+        return level_of(set(self._fired), entity)

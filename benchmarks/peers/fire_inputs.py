@@ -11,18 +11,23 @@ import datetime as dt
 from typing import Any, Iterable, Mapping
 
 PACK_ID = "fire_safety"
-PACK_VERSION = "0.1.0"
+PACK_VERSION = "0.2.0"
 LEVELS = ("red", "orange", "yellow", "blue")  # most severe first: rank 0 is red
 
 # derive.crowded_place (Fire Protection Law art. 73), derive.hazmat_place, the 6.5 / 6.6 places
 CROWDED = ("mall", "hotel", "stadium", "assembly_hall", "entertainment", "hospital", "elderly_care", "school",
            "kindergarten", "transport_terminal", "library", "exhibition_hall", "museum", "restaurant",
-           "internet_cafe")
+           "internet_cafe", "airport")
+# derive.hazmat_place: fuel stations, and factories or stores of flammable goods (stores_flammables)
 HAZMAT = ("fuel_station",)
+FLAMMABLE_WORKS = ("factory", "warehouse")
 PLACE_6_5 = ("entertainment", "mall")
 PLACE_6_6 = ("hotel", "entertainment", "mall")
 # derive.key_unit: always key units, and (venue type, field, minimum) from tables.key_unit_min
-KEY_ALWAYS = ("stadium", "assembly_hall", "museum", "archive", "fuel_station")
+KEY_ALWAYS = ("stadium", "assembly_hall", "museum", "archive", "fuel_station", "government_office",
+              "broadcast_telecom", "airport", "heritage_site")
+# also key units: FLAMMABLE_WORKS with stores_flammables, and factories with workshop_staff >= LABOUR_STAFF
+LABOUR_STAFF = 100
 KEY_MIN = (("mall", "building_area_m2", 1000), ("hotel", "guest_rooms", 50),
            ("entertainment", "building_area_m2", 200), ("hospital", "beds", 50), ("elderly_care", "beds", 50),
            ("school", "boarding_beds", 100), ("kindergarten", "boarding_beds", 50),
@@ -40,7 +45,8 @@ POINTS = {
     "FS-M-EXT": 4, "FS-R-AREA-1": 3, "FS-R-AREA-2": 6, "FS-R-AREA-3": 10, "FS-R-HEIGHT-24": 5,
     "FS-R-HEIGHT-50": 10, "FS-R-UNDERGROUND": 6, "FS-R-OCC-1": 3, "FS-R-OCC-2": 6, "FS-R-OCC-3": 10,
     "FS-R-KEY": 8, "FS-R-CROWD": 5, "FS-R-ELEC-1": 4, "FS-R-ELEC-3": 10, "FS-R-GAS": 3, "FS-R-FIRE": 6,
-    "FS-R-HAZ-1": 4, "FS-R-HAZ-3": 10, "FS-R-OVERDUE": 3,
+    "FS-R-HAZ-1": 4, "FS-R-HAZ-3": 10, "FS-R-OVERDUE": 3, "FS-R-GAS-ALARM": 5, "FS-R-GAS-HOSE": 4,
+    "FS-R-LPG-INDOOR": 8, "FS-R-EBIKE": 8, "FS-R-RENTAL": 10, "FS-R-RENTAL-PARTITION": 8,
 }
 
 FIELDS = ("venue_type", "building_area_m2", "floors_above_ground", "building_height_m", "underground",
@@ -48,7 +54,11 @@ FIELDS = ("venue_type", "building_area_m2", "floors_above_ground", "building_hei
           "exit_width_ratio", "sprinklers", "fire_alarm", "fire_lane_blocked", "exits_blocked",
           "evacuation_signs_ok", "emergency_lighting_ok", "extinguishers_ok", "electrical_faults", "gas_in_use",
           "people_living_on_premises", "hazmat_with_dwelling", "fires_last_3_years", "open_hazards",
-          "last_inspection")
+          "last_inspection", "gas_alarm_missing", "gas_hose_defective", "lpg_cylinders_indoors",
+          "ebike_indoor_charging", "workshop_staff", "stores_flammables", "fire_hazard_class",
+          "hazmat_site_not_isolated", "built_up_area", "station_class", "tank_protection_missing",
+          "hazmat_in_crowded_place", "vulnerable_floor_noncompliant", "sandwich_panel_dwelling", "group_rental",
+          "combustible_partitions")
 
 
 def overdue_before(as_of: dt.date) -> dt.date:

@@ -29,8 +29,8 @@ from typing import Any, Iterable
 
 import zen
 
-from .fire_inputs import (BANDS, CROWDED, HAZMAT, KEY_ALWAYS, KEY_MIN, LEVELS, PLACE_6_5, PLACE_6_6, POINTS,
-                          overdue_before)
+from .fire_inputs import (BANDS, CROWDED, FLAMMABLE_WORKS, HAZMAT, KEY_ALWAYS, KEY_MIN, LABOUR_STAFF, LEVELS,
+                          PLACE_6_5, PLACE_6_6, POINTS, overdue_before)
 
 KEY = "fire_safety.json"
 
@@ -50,10 +50,13 @@ def derived_expressions(as_of: dt.date) -> list[tuple[str, str]]:
     key_terms = [f"venue_type in {_list(KEY_ALWAYS)}"] + [
         f"(venue_type == '{vt}' and {_num(f, f'>= {lo}')}" + (" and sells_combustibles == true)" if vt == "mall"
                                                                else ")")
-        for vt, f, lo in KEY_MIN]
+        for vt, f, lo in KEY_MIN] + [
+        f"(venue_type in {_list(FLAMMABLE_WORKS)} and stores_flammables == true)",
+        f"(venue_type == 'factory' and {_num('workshop_staff', f'>= {LABOUR_STAFF}')})"]
     return [
         ("crowded", f"venue_type in {_list(CROWDED)}"),
-        ("hazmat", f"venue_type in {_list(HAZMAT)}"),
+        ("hazmat", f"venue_type in {_list(HAZMAT)} or (venue_type in {_list(FLAMMABLE_WORKS)}"
+                   " and stores_flammables == true)"),
         ("p65_t", f"venue_type in {_list(PLACE_6_5)} or (underground == true and $.crowded)"),
         ("p66_t", f"venue_type in {_list(PLACE_6_6)} or (underground == true and $.crowded)"),
         ("p66_f", f"venue_type not in {_list(PLACE_6_6)} and (underground == false or not $.crowded)"),
@@ -74,7 +77,8 @@ def derived_expressions(as_of: dt.date) -> list[tuple[str, str]]:
                       " + ($.e_sprinklers ? 1 : 0) + ($.e_alarm ? 1 : 0)"),
         ("composite_hazmat", "($.e_lane ? 1 : 0) + ($.e_living ? 1 : 0) + ($.e_sprinklers ? 1 : 0)"),
         ("crowded_or_hazmat", "$.crowded or $.hazmat"),
-        ("raise", f"({_num('fires_last_3_years', '>= 1')} and $.crowded) ? 1 : 0"),  # FS-R-FIRE-CROWD
+        ("raise", f"(({_num('fires_last_3_years', '>= 1')} and $.crowded) ? 1 : 0)"  # FS-R-FIRE-CROWD
+                  " + ((venue_type == 'rental_housing' and ebike_indoor_charging == true) ? 1 : 0)"),  # -RENTAL-EBIKE
         ("lower", "(venue_type == 'office' and " + _num("building_area_m2", "< 5000")  # FS-L-OFFICE
          + " and sprinklers in ['ok', 'not_required'] and fire_alarm in ['ok', 'not_required']"
            " and evacuation_signs_ok == true and emergency_lighting_ok == true and extinguishers_ok == true"
@@ -116,10 +120,23 @@ POINT_ROWS: list[tuple[str, dict[str, str]]] = [
     ("FS-R-HAZ-1", {"open_hazards": "[1..2]"}),
     ("FS-R-HAZ-3", {"open_hazards": ">= 3"}),
     ("FS-R-OVERDUE", {"overdue": "true"}),
+    ("FS-R-GAS-ALARM", {"gas_in_use": "true", "gas_alarm_missing": "true"}),
+    ("FS-R-GAS-HOSE", {"gas_in_use": "true", "gas_hose_defective": "true"}),
+    ("FS-R-LPG-INDOOR", {"gas_in_use": "true", "lpg_cylinders_indoors": "true"}),
+    ("FS-R-EBIKE", {"ebike_indoor_charging": "true"}),
+    ("FS-R-RENTAL", {"venue_type": "'rental_housing'", "group_rental": "true"}),
+    ("FS-R-RENTAL-PARTITION", {"venue_type": "'rental_housing'", "combustible_partitions": "true"}),
 ]
 
 VETO_ROWS: list[tuple[str, dict[str, str]]] = [
+    ("FS-D-6.1", {"hazmat": "true", "hazmat_site_not_isolated": "true"}),
     ("FS-D-6.2", {"hazmat_with_dwelling": "true"}),
+    ("FS-D-6.3", {"venue_type": "'fuel_station'", "built_up_area": "true", "station_class": "1"}),
+    ("FS-D-6.4", {"venue_type": "'factory', 'warehouse'", "fire_hazard_class": "'A', 'B'", "underground": "true"}),
+    ("FS-D-6.7", {"hazmat": "true", "tank_protection_missing": "true"}),
+    ("FS-D-6.8", {"crowded": "true", "hazmat_in_crowded_place": "true"}),
+    ("FS-D-6.9", {"venue_type": "'kindergarten', 'elderly_care'", "vulnerable_floor_noncompliant": "true"}),
+    ("FS-D-6.10", {"crowded": "true", "sandwich_panel_dwelling": "true"}),
     ("FS-D-6.5-N", {"p65_t": "true", "short_t": "true"}),
     ("FS-D-6.5-W", {"p65_t": "true", "exit_width_ratio": "< 0.8"}),
     ("FS-D-6.6-S", {"p66_t": "true", "sprinklers": "'missing'"}),

@@ -8,11 +8,11 @@
 
 from . import api
 from ._version import __version__
-from .api import (EntityResult, GradeOptions, GradeResult, PackResult, RowReject, grade, grade_file, grade_table,
-                  load_pack, load_packs, loads_pack)
+from .api import (ColumnReport, EntityResult, GradeOptions, GradeResult, PackResult, RegistryMapping, RowReject,
+                  check_columns, grade, grade_file, grade_table, load_pack, load_packs, loads_pack)
 from .compiler import Program
-from .errors import (Diagnostic, EngineError, InputError, Location, OptionError, OutputError, PackError,
-                     RiskgradeError)
+from .errors import (ColumnsError, Diagnostic, EngineError, InputError, Location, MappingError, OptionError,
+                     OutputError, PackError, RiskgradeError)
 from .events import Monitor
 from .grading import Counts
 from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCalendar, control_list,
@@ -21,6 +21,8 @@ from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCa
 
 __all__ = [
     "Capacity",
+    "ColumnReport",
+    "ColumnsError",
     "Counts",
     "Diagnostic",
     "EngineError",
@@ -30,6 +32,7 @@ __all__ = [
     "InputError",
     "InspectionPlan",
     "Location",
+    "MappingError",
     "Monitor",
     "OptionError",
     "OutputError",
@@ -37,12 +40,14 @@ __all__ = [
     "PackResult",
     "PlanCounts",
     "Program",
+    "RegistryMapping",
     "RiskgradeError",
     "RowReject",
     "StationCapacity",
     "WorkCalendar",
     "__version__",
     "api",
+    "check_columns",
     "control_list",
     "grade",
     "grade_file",

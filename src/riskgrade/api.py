@@ -16,8 +16,11 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .compiler import Program
 from .compiler.load import EXAMPLE_PACK, load_pack, load_packs, loads_pack, pack_files
-from .grading import Counts, GradeOptions, GradeResult, grade_entity, grade_into, grade_source
+from .grading import Counts, GradeOptions, GradeResult, column_report, grade_entity, grade_into, grade_source
+from .grading.suggest import MappingSuggestion, suggest_mapping as _suggest
 from .io.write import write_rejects
+from .model.mapping import RegistryMapping
+from .resolve import ColumnReport
 from .results.records import EntityResult, PackResult
 from .results.rejects import RowReject
 
@@ -26,7 +29,9 @@ Packs = Program | Sequence[Program]
 
 def grade(entity: Mapping[str, Any], packs: Packs, options: GradeOptions | None = None,
           **settings: Any) -> EntityResult:
-    """Grade one entity (a dict of field values) with one or more packs.
+    """Grade one entity (a dict of field values) with one or more packs. Keys and values may be
+    written as a registry writes them (``{"安全出口数量": 1, "场所类型": "宾馆"}``): they are resolved as
+    a file's headers and cells are (``mapping=`` for the registry's own names).
 
     Raises InputError naming the field when a value cannot be used.
 
@@ -41,9 +46,12 @@ def grade(entity: Mapping[str, Any], packs: Packs, options: GradeOptions | None 
 def grade_table(source: Any, packs: Packs, options: GradeOptions | None = None, **settings: Any) -> GradeResult:
     """Grade a table: a file path (csv, jsonl, parquet, xlsx), a pandas DataFrame, an Arrow table or a
     list of dicts. Rows that cannot be graded are in ``rejects``; ``counts`` adds up. ``keep`` names
-    input columns to carry into the results (default: name, city, county, station, grid if present).
-    ``explain=True`` adds an ``explanation`` column (JSON text, see ``riskgrade.explain``) to every
-    record. Other options: see ``GradeOptions``.
+    more input columns to carry into the results (besides name, address, city, county, station,
+    grid when present). ``explain=True`` adds an ``explanation`` column (JSON text, see
+    ``riskgrade.explain``) to every record. Headers and values are resolved to the packs' fields and
+    codes (ids, labels, aliases, ``mapping=``); ``result.report`` says what each column was read as
+    and which fields are absent (``strict=True``: ColumnsError instead of grading such an input).
+    Other options: see ``GradeOptions``.
 
     >>> import datetime as dt
     >>> res = grade_table([{"entity_id": "A", "exits": 3}, {"entity_id": "B", "exits": "x"}],
@@ -56,19 +64,43 @@ def grade_table(source: Any, packs: Packs, options: GradeOptions | None = None, 
 
 def grade_file(source: Any, packs: Packs, output: str | PathLike[str], options: GradeOptions | None = None, *,
                rejects_path: str | PathLike[str] | None = None, on_chunk: Callable[[Counts], None] | None = None,
+               on_report: Callable[[ColumnReport], None] | None = None,
                **settings: Any) -> tuple[Counts, list[RowReject]]:
     """Grade one source (or a list of files) chunk by chunk into ``output``, written atomically;
     memory stays flat. Returns the counts and the rejected rows (also written to ``rejects_path``);
-    ``on_chunk`` is called with the counts after each chunk. Options: as in ``grade_table``."""
+    ``on_chunk`` is called with the counts after each chunk, ``on_report`` with each source's column
+    report before its rows are written. Options: as in ``grade_table``."""
     many = isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, PathLike)) for s in source)
     sources = list(source) if many else [source]
     return grade_into(sources, _as_list(packs), output, GradeOptions.of(options, **settings),
-                      rejects_path=rejects_path, on_chunk=on_chunk, names=[str(s) for s in sources] if many else None)
+                      rejects_path=rejects_path, on_chunk=on_chunk, names=[str(s) for s in sources] if many else None,
+                      on_report=on_report)
+
+
+def check_columns(source: Any, packs: Packs, options: GradeOptions | None = None, **settings: Any) -> ColumnReport:
+    """What each column of ``source`` would be read as, what is not used, and which pack fields it
+    lacks with the rules that therefore cannot decide; nothing is graded into a file.
+
+    >>> import datetime as dt
+    >>> report = check_columns([{"单位编号": "A", "exit_count": 1}], loads_pack(EXAMPLE_PACK),
+    ...                        as_of=dt.date(2026, 1, 1))
+    >>> report.problems()
+    ['exit_count: not a field of any pack — did you mean exits?', 'demo: exits — rules that cannot decide: few_exits']
+    """
+    return column_report(source, _as_list(packs), GradeOptions.of(options, **settings))
+
+
+def suggest_mapping(source: Any, packs: Packs, options: GradeOptions | None = None,
+                    **settings: Any) -> MappingSuggestion:
+    """A registry mapping for ``source`` (YAML text, ``.text``) for a person to confirm: what each column
+    was matched to and how; near misses, unknown columns and unknown values commented out."""
+    return _suggest(source, _as_list(packs), GradeOptions.of(options, **settings))
 
 
 def _as_list(packs: Packs) -> list[Program]:
     return [packs] if isinstance(packs, Program) else list(packs)
 
 
-__all__ = ["EXAMPLE_PACK", "EntityResult", "GradeOptions", "GradeResult", "PackResult", "RowReject", "grade",
-           "grade_file", "grade_table", "load_pack", "load_packs", "loads_pack", "pack_files", "write_rejects"]
+__all__ = ["EXAMPLE_PACK", "ColumnReport", "EntityResult", "GradeOptions", "GradeResult", "PackResult",
+           "MappingSuggestion", "RegistryMapping", "RowReject", "check_columns", "grade", "grade_file", "grade_table", "load_pack",
+           "load_packs", "loads_pack", "pack_files", "suggest_mapping", "write_rejects"]

@@ -6,7 +6,11 @@
     ├── PackError (ValueError)          a rule pack cannot be loaded or compiled;
     │                                   ``.diagnostics`` holds every problem found, sorted by location
     ├── InputError (ValueError)         an entity file or object cannot be read at all
-    │                                   (a bad *row* is never an exception: it is a RowReject)
+    │   │                               (a bad *row* is never an exception: it is a RowReject)
+    │   ├── MappingError                a registry mapping file is invalid; ``.problems`` located
+    │   │                               at file:line:col
+    │   └── ColumnsError                ``strict``: the input has unknown columns or lacks fields the
+    │                                   packs need; ``.report`` says which (exit code 1: a finding)
     ├── OptionError (ValueError)        a grading option is invalid (unknown parameter, bad date)
     ├── OutputError (OSError)           a result cannot be written
     └── EngineError (RuntimeError)      an engine could not run (e.g. durable_rules unavailable)
@@ -101,6 +105,27 @@ class InputError(RiskgradeError, ValueError):
         if column:
             where += f", column '{column}'"
         super().__init__(f"{where}: {message}")
+
+
+class MappingError(InputError):
+    """A registry mapping (``--map``) is invalid. ``problems`` lists each with where it is written."""
+
+    def __init__(self, problems: list[tuple[Location, str]]):
+        self.problems = sorted(problems, key=lambda p: (p[0].line, p[0].col))
+        file = self.problems[0][0].file if self.problems else ""
+        shown = "\n".join(f"  {loc}: {message}" for loc, message in self.problems[:50])
+        RiskgradeError.__init__(self, f"{len(self.problems)} problem(s) in the registry mapping:\n{shown}")
+        self.file, self.row, self.column = file, None, None
+
+
+class ColumnsError(InputError):
+    """In strict mode, the input's columns do not give the packs what they need (or give more than
+    they know). ``report`` is the whole column report; the message lists the problems."""
+
+    def __init__(self, message: str, report: object):
+        self.report = report
+        RiskgradeError.__init__(self, message)
+        self.file, self.row, self.column = "", None, None
 
 
 class OptionError(RiskgradeError, ValueError):

@@ -76,7 +76,7 @@ def grade_example(program: Program, example: Example, engine: str) -> dict[str, 
     grader = Grader([program], options, backend=backends.engine(engine))
     result = grader.grade_chunk(RawChunk(raw, np.array([1])))
     if result.rejects:
-        return {"rejected": [(r.field, r.value, r.reason, r.code) for r in result.rejects]}
+        return {"rejected": [(p.field, p.value, p.reason, p.code) for r in result.rejects for p in r.problems]}
     return result.long.to_pylist()[0]
 
 
@@ -95,8 +95,11 @@ def compare(example: Example, record: dict[str, Any]) -> list[str]:
         "inspection_interval_days": exp.interval_days,
     }
     for key, want in checks.items():
-        if want is not None and record.get(key) != want:
-            problems.append(f"expected {key} {want!r}, got {record.get(key)!r}")
+        got = record.get(key)
+        if key == "applies" and got is None:
+            got = "undecided"
+        if want is not None and got != want:
+            problems.append(f"expected {key} {want!r}, got {got!r}")
     for key, want in (("fired", exp.fired), ("controls", exp.controls), ("data_gaps", exp.data_gaps)):
         if want is not None and sorted(record.get(key) or []) != sorted(want):
             got = sorted(record.get(key) or [])

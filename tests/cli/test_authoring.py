@@ -115,7 +115,7 @@ def test_explain_inline_and_row(tmp_path, capsys):
     assert main(["explain", "--row", "A1", "--input", str(csv), "--rules", str(path), "--as-of", "2026-01-01",
                  "--lang", "zh"]) == 0
     text = capsys.readouterr().out
-    assert "A1 按规则包 lintme" in text and "最终等级 yellow" in text and "因数据缺失无法判定的规则" in text
+    assert "A1：按“测试”（lintme 1" in text and "最终等级：黄（一般）" in text and "因数据缺失无法判定的规则" in text
     assert main(["explain", "--row", "ZZ", "--input", str(csv), "--rules", str(path)]) == 2
     assert main(["explain", "--rules", str(path)]) == 2
 

@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUTS = Path(__file__).resolve().parent / "outputs"
 AS_OF = dt.date(2026, 11, 1)
-REGISTRIES = ("venues", "chemicals", "small_venues", "vehicles")
+REGISTRIES = ("venues", "chemicals", "small_venues", "vehicles", "outlets")
 FORMATS = ("jsonl", "csv")
 
 

@@ -38,5 +38,5 @@ def test_an_options_object_and_keywords_give_the_same_grades():
     by_keywords = riskgrade.grade_table(rows, pack, as_of=AS_OF, keep=["name"]).to_records()
     assert by_object == by_keywords and by_object[0]["name"] == "甲"
     # keywords change a copy of the object, never the object
-    assert riskgrade.grade_table(rows, pack, options, keep=[]).to_records()[0].get("name") is None
+    assert riskgrade.grade_table(rows, pack, options, keep=[], keep_if_present=()).to_records()[0].get("name") is None
     assert options.keep == ("name",)

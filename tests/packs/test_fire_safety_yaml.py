@@ -22,7 +22,7 @@ PACK = ROOT / "rules" / "fire_safety.yaml"
 GENERATOR = ROOT / "benchmarks" / "generate_venues.py"
 EXAMPLES = ROOT / "examples"
 # how examples/venues*.{csv,jsonl,xlsx} were made (the module docstring of the generator says so too)
-EXAMPLE_ARGS = ["--n", "300", "--seed", "20250630", "--bad-rows", "6"]
+EXAMPLE_ARGS = ["--n", "300", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6"]
 
 
 @pytest.fixture(scope="module")

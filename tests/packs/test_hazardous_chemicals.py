@@ -26,7 +26,7 @@ TOOL = ROOT / "tools" / "gb18218_tables.py"
 GENERATOR = ROOT / "benchmarks" / "generate_chemicals.py"
 EXAMPLES = ROOT / "examples"
 # how examples/chemicals*.{csv,jsonl,xlsx} were made (the generator's docstring says so too)
-EXAMPLE_ARGS = ["--n", "200", "--seed", "20250630", "--bad-rows", "6"]
+EXAMPLE_ARGS = ["--n", "200", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6"]
 AS_OF = dt.date(2025, 6, 30)
 
 
@@ -120,12 +120,30 @@ def test_w2_four_warehouses(program: riskgrade.Program, inventory, s, major):
         assert r.derived["major_hazard_grade"] is None
 
 
-def test_unknown_substance_is_rejected_by_name(program: riskgrade.Program):
-    with pytest.raises(riskgrade.InputError, match="硝基苯"):
-        _grade(program, [{"substance": "硝基苯", "tonnes": 12}], people=10)
+def test_a_substance_not_in_table_1_is_graded_by_its_category(program: riskgrade.Program):
+    """GB 18218 4.2: Table 2's Q and Table 4's β by the hazard category; without one, a data gap."""
+    r = _grade(program, [{"substance": "二甲苯", "tonnes": 6000, "ghs_category": "W5.4"}], people=10)
+    assert (r.derived["q_ratio_sum"], r.derived["r_value"], r.derived["major_hazard_grade"]) == (1.2, 1.2, 4)
+    gap = _grade(program, [{"substance": "二甲苯", "tonnes": 6000}], people=10)
+    assert gap.derived["q_ratio_sum"] is None and "inventory.ghs_category" in gap.data_gaps
     table = riskgrade.grade_table(EXAMPLES / "chemicals.csv", program, as_of=AS_OF)
     reasons = [r.reason for r in table.rejects if r.field == "inventory"]
-    assert any("硝基苯" in reason for reason in reasons), reasons
+    assert any("'W12'" in reason for reason in reasons), reasons  # an unknown category is still an error
+    graded = table.to_records()
+    assert any(row["unlisted_substances"] for row in graded)
+    assert any(len(row["units"] or []) > 1 for row in graded)
+
+
+def test_default_categories_are_settled_table1_substances(program: riskgrade.Program):
+    """Only Table 1 substances get a default category (Q stays Table 1's; the category sets β)."""
+    table = program.tables["default_category"]
+    q = program.tables["critical_quantity_t"]
+    assert {table.lookup_value(s) for s in ("汽油", "甲醇", "67-56-1")} == {"W5.3"}
+    assert {table.lookup_value(s) for s in ("液化石油气", "LPG", "甲烷", "天然气")} == {"W2"}
+    assert table.lookup_value("TNT") == "W1.1" and table.lookup_value("二甲苯") is None
+    assert all(q.lookup_value(spelling) is not None for spelling in table.entries)
+    assert (q.lookup_value("汽油"), q.lookup_value("甲醇"), q.lookup_value("液化石油气"), q.lookup_value("甲烷")) == \
+        (200, 500, 50, 50)
 
 
 def test_a_non_chemical_entity_is_not_graded(program: riskgrade.Program):
@@ -142,14 +160,11 @@ def test_generated_tables_are_current():
 
 def test_every_table1_name_and_cas_gives_its_critical_quantity(program: riskgrade.Program):
     table = program.tables["critical_quantity_t"]
-    substance = next(f for f in program.fields if f.name == "inventory").items
-    accepted = set(next(s for s in substance if s.name == "substance").values)
     rows = list(csv.DictReader(TSV.open(encoding="utf-8"), delimiter="\t"))
     assert len(rows) == 85
     by_cas: dict[str, list[float]] = {}
     for row in rows:
         q = float(row["critical_quantity_t"])
-        assert row["name"] in accepted
         assert table.lookup_value(row["name"]) == q, row["name"]
         for cas in re.findall(r"\d{2,7}-\d{2}-\d", row["cas"]):
             by_cas.setdefault(cas, []).append(q)

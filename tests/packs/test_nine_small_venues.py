@@ -79,7 +79,14 @@ def test_checklist_deductions_band_into_the_four_levels(program):
 
 def test_flammables_where_people_sleep_is_red_whatever_the_score(program):
     r = _grade(program, people_living_on_premises=True, dwelling_separated=True, stores_flammables=True)
-    assert r.level == "red" and r.score == 100 and "NS-V-3IN1-FLAM" in r.fired
+    assert r.level == "red" and r.score == 85 and "NS-V-3IN1-FLAM" in r.fired
+
+
+def test_flammables_weigh_on_their_own(program):
+    """A shop selling fireworks is not blue 100 because nobody sleeps there."""
+    r = _grade(program, building_area_m2=60, stores_flammables=True)
+    assert (r.level, r.score, r.fired, r.inspection_interval_days) == ("yellow", 85, ["NS-FLAM"], 90)
+    assert "refer_public_order" in r.controls
 
 
 def test_threshold_inclusive_parameter_moves_the_300_m2_shop(program):
@@ -131,7 +138,7 @@ def test_generator_writes_n_rows_with_every_field(tmp_path: Path, ext: str, mode
 
 
 def test_generator_is_deterministic_and_example_files_are_its_output(tmp_path: Path):
-    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--bad-rows", "6")
+    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6")
     b = _generate(tmp_path, "b.csv", "--n", "300", "--seed", "20250631", "--bad-rows", "6")
     assert a.read_bytes() != b.read_bytes()
     assert (ROOT / "examples" / "small_venues.csv").read_bytes() == a.read_bytes(), \

@@ -105,6 +105,28 @@ def test_scope_is_two_coaches_one_hazmat_one_heavy_truck(program):
     assert not _grade(program, {**COACH, "vehicle_class": "line_coach", "line_class": 4}).applies
 
 
+def test_a_truck_without_its_mass_is_undecided_not_left_out(program, tmp_path: Path):
+    """Scope unknown: applies is null with the mass in data_gaps; --strict rejects the row instead."""
+    truck = {k: v for k, v in COACH.items() if k != "gross_mass_t"} | {"vehicle_class": "truck"}
+    r = _grade(program, truck)
+    assert r.applies is None and r.level is None and "gross_mass_t" in r.data_gaps
+    from riskgrade.explain import explain, render_text
+
+    text = render_text(explain(program, truck, AS_OF), "zh")
+    assert "无法判定本规则包是否适用" in text and "gross_mass_t" in text
+    rows = tmp_path / "trucks.jsonl"
+    rows.write_text(json.dumps({"entity_id": "V1", **truck}, ensure_ascii=False) + "\n", encoding="utf-8")
+    from riskgrade.cli.main import main
+
+    common = [str(rows), "--rules", str(PACK), "--as-of", AS_OF.isoformat(), "--quiet"]
+    assert main(["grade", *common, "-o", str(tmp_path / "lenient.jsonl")]) == 0
+    graded = json.loads((tmp_path / "lenient.jsonl").read_text(encoding="utf-8"))
+    assert graded["applies"] is None and "gross_mass_t" in graded["data_gaps"]
+    assert main(["grade", *common, "--strict", "-o", str(tmp_path / "strict.jsonl"),
+                 "--rejects", str(tmp_path / "rejects.csv")]) == 1
+    assert "RG406" in (tmp_path / "rejects.csv").read_text(encoding="utf-8")
+
+
 def _generator():
     if "generate_vehicles" not in sys.modules:
         spec = importlib.util.spec_from_file_location("generate_vehicles", GENERATOR)
@@ -154,7 +176,7 @@ def test_carrier_lists_agree_with_the_vehicle_rows(tmp_path: Path):
 
 
 def test_example_files_are_the_generator_output_and_grade(tmp_path: Path):
-    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--bad-rows", "6")
+    a = _generate(tmp_path, "a.csv", "--n", "300", "--seed", "20250630", "--ref-date", "2026-10-31", "--bad-rows", "6")
     assert (ROOT / "examples" / "vehicles.csv").read_bytes() == a.read_bytes(), \
         "examples/vehicles.csv is stale: regenerate it with the command in the generator's docstring"
     assert (ROOT / "examples" / "vehicles_gb18030.csv").read_bytes().decode("gb18030") == a.read_text(encoding="utf-8")

@@ -66,7 +66,9 @@ def numbers_from(leaves: list[str]) -> st.SearchStrategy[str]:
 )
 
 
-numbers = numbers_from(NUM_LEAVES)
+# a grouped list (derive: grp, items grouped by t) read by the rules
+GROUP_LEAVES = ["max(grp, s)", "sum(grp, s)", "count(grp, f)", "count(grp)"]
+numbers = numbers_from(NUM_LEAVES + GROUP_LEAVES)
 
 
 def booleans_from(nums: st.SearchStrategy[str], leaves: list[str] = BOOL_LEAVES) -> st.SearchStrategy[str]:
@@ -105,7 +107,9 @@ def packs(draw: st.DrawFn) -> str:
         if draw(st.integers(0, 3)) == 0:
             effects["controls"] = draw(st.lists(st.sampled_from(["c1", "c2", "c3"]), min_size=1, max_size=2,
                                                 unique=True))
-        if not any(effects.get(k) for k in ("points", "set_level", "raise", "lower", "controls")):
+        if draw(st.integers(0, 5)) == 0:
+            effects["data_gap"] = draw(st.sampled_from(["a", "items.q", "items.t"]))
+        if not any(effects.get(k) for k in ("points", "set_level", "raise", "lower", "controls", "data_gap")):
             effects["points"] = 1
         on_missing = draw(st.sampled_from([None, None, "worst", "error"]))
         if on_missing:
@@ -132,7 +136,10 @@ def packs(draw: st.DrawFn) -> str:
     score.append(f"    - {{level: red, min: {cuts[2]}}}")
     base_nums = numbers_from(NUM_LEAVES[:-1])  # n1 and b1 may not read themselves
     b1 = draw(booleans_from(st.sampled_from(NUM_LEAVES), BOOL_LEAVES[:-3] + BOOL_LEAVES[-2:]))
-    derive = f"derive:\n  n1: {draw(base_nums)!r}\n  b1: {b1!r}\n"
+    group_s = draw(base_nums)  # aggregates inside see the group's items only
+    group_f = draw(st.sampled_from(["s > 1", "s <= 0 or flag", "t == 'p'", "is_missing(s)", "any(items, q > s)"]))
+    derive = (f"derive:\n  n1: {draw(base_nums)!r}\n  b1: {b1!r}\n"
+              f"  grp:\n    group: items\n    by: t\n    values: {{s: {group_s!r}, f: {group_f!r}}}\n")
     applies = f"applies_when: {draw(conditions)!r}\n" if draw(st.booleans()) else ""
     on_missing = draw(st.sampled_from(["ignore", "worst", "error"]))
     return f"""

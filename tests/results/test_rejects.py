@@ -28,5 +28,23 @@ def test_both_paths_write_the_same_rejects_file(tmp_path):
     partition = tmp_path / "partition.jsonl"
     write_rejects(from_table(table), partition)
     assert partition.read_bytes() == local.read_bytes()
-    values = [json.loads(line)["value"] for line in local.read_text(encoding="utf-8").splitlines()]
-    assert values == ["true", "false"]
+    lines = [json.loads(line) for line in local.read_text(encoding="utf-8").splitlines()]
+    assert [[p["value"] for p in line["problems"]] for line in lines] == [["true"], ["false"]]
+    assert [line["reason"] for line in lines] == [
+        "exits = 'true': expected a number, got True", "exits = 'false': expected a number, got False"]
+
+
+def test_a_row_is_one_line_with_every_reason_and_every_pack_that_found_it(tmp_path):
+    """A row that breaks two fields, one of them in two packs, is one record: the shared fault once,
+    with both packs."""
+    pack = riskgrade.loads_pack(EXAMPLE_PACK)
+    other = riskgrade.loads_pack(EXAMPLE_PACK.replace("pack: demo", "pack: other"))
+    rows = [{"entity_id": "A", "exits": -1}, {"entity_id": "B", "exits": 2}]
+    result = riskgrade.grade_table(rows, [pack, other], as_of=AS_OF)
+    (reject,) = result.rejects
+    assert (reject.row, reject.entity_id, reject.fields) == (1, "A", ["exits"])
+    path = tmp_path / "rejects.csv"
+    write_rejects(result.rejects, path)
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    assert text[0] == '"source","row","entity_id","fields","codes","packs","reason"'
+    assert text[1:] == [',1,"A","exits","RG400","demo;other","exits = \'-1\': -1 is below the minimum 0"']

@@ -18,9 +18,9 @@ import numpy as np
 
 from ..compiler.program import Program
 from ..errors import OptionError
-from ..expr.nodes import Type
-from ..scoring.interval import adjustment_ids
-from ..table import Codes, Table, Tri, day_number, from_day_number
+from ..expr.nodes import STRING, Expr, GroupBy, Name, Type
+from ..scoring.interval import adjustment_ids, overdue_days
+from ..table import Codes, ListColumn, Table, Tri, day_number, from_day_number
 from ..table.values import entity_values
 
 # One reason a row is rejected: (field or rule, offending value, plain-language reason, code)
@@ -37,17 +37,19 @@ class PackGrades:
 
     program: Program
     as_of: dt.date
-    applies: np.ndarray  # bool
+    applies: np.ndarray  # bool (False where undecided)
     level: np.ndarray  # int64 level index, -1 where the pack does not apply
     score: np.ndarray  # float64, NaN where unknown or not applicable
     hits: np.ndarray  # bool (n, rules): fired
     controls: np.ndarray  # bool (n, measures)
-    gaps: np.ndarray  # bool (n, fields)
+    gaps: np.ndarray  # bool (n, program.gap_names)
     interval: np.ndarray  # float64 days, NaN where none
     next_due: np.ndarray  # float64 day numbers, NaN where none
     derived: dict[str, Any]  # name -> column (float64 / Tri / Codes)
     rejects: dict[int, list[Reason]] = field(default_factory=dict)  # row -> reasons
     adjusted: np.ndarray | None = None  # bool (n, modifiers + campaigns): applied to the interval
+    # bool: ``applies_when`` is unknown (missing data decides it): neither graded nor left out
+    undecided: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -96,7 +98,8 @@ def grades_from_records(program: Program, as_of: dt.date, records: Sequence[Reco
     score, interval, next_due = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     hits = np.zeros((len(program.rules), n), dtype=bool)
     controls = np.zeros((len(program.measures), n), dtype=bool)
-    gaps = np.zeros((len(program.fields), n), dtype=bool)
+    gaps = np.zeros((len(program.gap_names), n), dtype=bool)
+    undecided = np.zeros(n, dtype=bool)
     adjusted = np.zeros((len(idx["adjustments"]), n), dtype=bool)
     derived: dict[str, list[Any]] = {name: [None] * n for name, _ in program.derive}
     rejects: dict[int, list[Reason]] = {}
@@ -105,11 +108,12 @@ def grades_from_records(program: Program, as_of: dt.date, records: Sequence[Reco
             rejects[i] = list(rec["rejected"])
             continue
         applies[i] = rec["applies"] is True
+        undecided[i] = rec["applies"] is None
         if rec["level"] is not None:
             level[i] = idx["levels"][rec["level"]]
         score[i] = np.nan if rec["score"] is None else rec["score"]
         for matrix, key, names in ((hits, "fired", "rules"), (controls, "controls", "measures"),
-                                   (gaps, "data_gaps", "fields"), (adjusted, "inspection_modifiers", "adjustments")):
+                                   (gaps, "data_gaps", "gaps"), (adjusted, "inspection_modifiers", "adjustments")):
             for name in rec[key]:
                 matrix[idx[names][name], i] = True
         if rec["inspection_interval_days"] is not None:
@@ -118,9 +122,9 @@ def grades_from_records(program: Program, as_of: dt.date, records: Sequence[Reco
             next_due[i] = day_number(rec["next_inspection"])
         for name in derived:
             derived[name][i] = rec.get(name)
-    columns = {name: value_column(cexpr.node.type.kind, derived[name]) for name, cexpr in program.derive}
+    columns = {name: value_column(cexpr.node, derived[name]) for name, cexpr in program.derive}
     return PackGrades(program, as_of, applies, level, score, hits.T, controls.T, gaps.T, interval, next_due,
-                      columns, rejects, adjusted.T)
+                      columns, rejects, adjusted.T, undecided)
 
 
 def _indexes(program: Program) -> dict[str, dict[str, int]]:
@@ -130,14 +134,23 @@ def _indexes(program: Program) -> dict[str, dict[str, int]]:
             "levels": {lv.id: i for i, lv in enumerate(program.levels)},
             "rules": {r.id: r.index for r in program.rules},
             "measures": {m: i for i, (m, _) in enumerate(program.measures)},
-            "fields": {f.name: i for i, f in enumerate(program.fields)},
+            "gaps": {g: i for i, g in enumerate(program.gap_names)},
             "adjustments": {a: i for i, a in enumerate(adjustment_ids(program.inspection))},
         }
     return cached
 
 
-def value_column(kind: str, values: Sequence[Any]) -> Any:
-    """Derived values of one kind (Python, ``None`` = missing) as the batch engine holds them."""
+def value_column(node: Expr, values: Sequence[Any]) -> Any:
+    """Derived values (Python, ``None`` = missing) as the batch engine holds them."""
+    if isinstance(node, GroupBy):  # a grouped list: records {key, value…} per row
+        rows = [v or [] for v in values]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in rows], out=offsets[1:])
+        items = [g for r in rows for g in r]
+        columns = {node.key: Codes.from_strings([g.get(node.key) for g in items])}
+        columns.update((name, value_column(e, [g.get(name) for g in items])) for name, e in node.values)
+        return ListColumn(offsets, np.array([v is not None for v in values], dtype=bool), Table(len(items), columns))
+    kind = node.type.kind
     if kind == "boolean":
         return Tri(np.array([v is True for v in values], dtype=bool), np.array([v is not None for v in values],
                                                                                dtype=bool))
@@ -152,8 +165,9 @@ def records_from_grades(grades: PackGrades) -> list[Record]:
     """The inverse of ``grades_from_records``: one Record per row of a chunk's ``PackGrades``."""
     g, p = grades, grades.program
     rules, measures = [r.id for r in p.rules], [m for m, _ in p.measures]
-    fields, adjustments = list(p.field_names), adjustment_ids(p.inspection)
-    derived = {name: python_values(cexpr.node.type.kind, g.derived[name], g.n) for name, cexpr in p.derive}
+    gaps, adjustments = list(p.gap_names), adjustment_ids(p.inspection)
+    derived = {name: python_values(cexpr.node, g.derived[name], g.n) for name, cexpr in p.derive}
+    undecided = g.undecided if g.undecided is not None else np.zeros(g.n, dtype=bool)
     out: list[Record] = []
     for i in range(g.n):
         if i in g.rejects:
@@ -161,7 +175,8 @@ def records_from_grades(grades: PackGrades) -> list[Record]:
             continue
         lv = int(g.level[i])
         rec: Record = {
-            "pack": p.pack_id, "pack_version": p.version, "pack_sha256": p.sha256, "applies": bool(g.applies[i]),
+            "pack": p.pack_id, "pack_version": p.version, "pack_sha256": p.sha256,
+            "applies": None if undecided[i] else bool(g.applies[i]),
             "level": p.levels[lv].id if lv >= 0 else None, "rank": lv + 1 if lv >= 0 else None,
             "color": p.levels[lv].color if lv >= 0 else None,
             "score": None if np.isnan(g.score[i]) else float(g.score[i]),
@@ -170,24 +185,34 @@ def records_from_grades(grades: PackGrades) -> list[Record]:
             "responsible": p.responsible[lv] if lv >= 0 else None,
             "inspection_interval_days": None if np.isnan(g.interval[i]) else int(g.interval[i]),
             "next_inspection": None if np.isnan(g.next_due[i]) else from_day_number(g.next_due[i]),
+            "inspection_overdue_days": None if np.isnan(g.next_due[i]) else
+            overdue_days(from_day_number(g.next_due[i]), g.as_of),
             "inspection_modifiers": [] if g.adjusted is None else
             [adjustments[j] for j in np.flatnonzero(g.adjusted[i])],
-            "data_gaps": [fields[j] for j in np.flatnonzero(g.gaps[i])],
+            "data_gaps": [gaps[j] for j in np.flatnonzero(g.gaps[i])],
         }
         rec.update((name, values[i]) for name, values in derived.items())
         out.append(rec)
     return out
 
 
-def python_values(kind: str, value: Any, n: int) -> list[Any]:
+def python_values(node: Expr, value: Any, n: int) -> list[Any]:
     """A derived column (numpy representation, possibly a broadcast scalar) as Python values."""
+    if isinstance(value, ListColumn):  # a grouped list
+        assert isinstance(node, GroupBy)
+        m = value.items.n
+        columns = {node.key: python_values(Name(STRING, 0, 0, node.key, "group"), value.items.columns[node.key], m)}
+        columns.update((name, python_values(e, value.items.columns[name], m)) for name, e in node.values)
+        items = [dict(zip(columns, row)) for row in zip(*columns.values())] if columns else []
+        offsets = value.offsets.tolist()
+        return [items[offsets[i]:offsets[i + 1]] if known else None for i, known in enumerate(value.known.tolist())]
     if isinstance(value, Tri):
         v, k = np.broadcast_to(value.value, (n,)).tolist(), np.broadcast_to(value.known, (n,)).tolist()
         return [bool(a) if b else None for a, b in zip(v, k)]
     if isinstance(value, Codes):
         return Codes(np.broadcast_to(value.codes, (n,)), value.vocab).to_list()
     x = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).tolist()
-    if kind == "date":
+    if node.type.kind == "date":
         return [None if v != v else from_day_number(v) for v in x]
     return [None if v != v else v for v in x]
 

@@ -88,13 +88,14 @@ def grade_columns(program: Program, table: Table, as_of: dt.date,
         frame.derived[name] = broadcast(ks[cexpr.pointer](frame), n)
     fmiss = field_missing(program, table)
     field_index = {f.name: j for j, f in enumerate(program.fields)}
-    gaps = np.zeros_like(fmiss)  # (fields, n)
+    gaps = np.zeros((len(program.gap_names), n), dtype=bool)  # (gap names, n)
+    gap_of = program.field_gaps
     rejects: dict[int, list[Reason]] = {}
 
     def note_gaps(cexpr: CompiledExpr, unknown: np.ndarray) -> None:
         cols = [field_index[f] for f in sorted(cexpr.fields) if f in field_index]
         if cols and unknown.any():
-            gaps[cols] |= unknown[None, :] & fmiss[cols]
+            gaps[[gap_of[j] for j in cols]] |= unknown[None, :] & fmiss[cols]
 
     applies = np.ones(n, dtype=bool)
     undecided = np.zeros(n, dtype=bool)  # applicability unknown: missing data decides it
@@ -111,6 +112,8 @@ def grade_columns(program: Program, table: Table, as_of: dt.date,
         unknown = ~t.known & applies
         hits_by_rule[rule.index] = t.value | (unknown & (rule.on_missing == "worst"))
         note_gaps(rule.when, unknown)
+        if rule.gap is not None:
+            gaps[rule.gap] |= hits_by_rule[rule.index] & applies
         if rule.on_missing == "error":
             for i in np.flatnonzero(unknown):
                 rejects.setdefault(int(i), []).append(_missing_reason(program, rule.id, rule.when,
@@ -143,7 +146,7 @@ def grade_columns(program: Program, table: Table, as_of: dt.date,
     interval, next_due, adjusted = _schedule(program, frame, table, level, ks, note_gaps, n)
     hits_by_rule &= applies[None, :]
     return PackGrades(program, as_of, applies, level, np.where(applies & score_known, score, np.nan), hits,
-                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects, adjusted.T)
+                      controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects, adjusted.T, undecided)
 
 
 def grade_records(program: Program, records: Sequence[Mapping[str, Any]], as_of: dt.date,

@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
-from ..scoring.interval import adjust, finish
+from ..scoring.interval import adjust, finish, overdue_days
 from ..scoring.methods import implementation
 from ..scoring.plain import final_level
 from ..table.convert import convert_entity
@@ -69,7 +69,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
     def note_gaps(cexpr: CompiledExpr) -> None:
         gaps.update(f for f in cexpr.fields if field_is_missing(program, f, values))
 
-    applies = True
+    applies: bool | None = True
     if program.applies_when is not None:
         a = evaluate(program.applies_when.node, env)
         if a is None:
@@ -78,9 +78,10 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
             missing = _missing_required(program, values, program.applies_when.fields)
             if missing:
                 return {"rejected": missing}
-        applies = a is True
+        applies = a  # None: undecided, neither graded nor left out; data_gaps say what decides it
     record = _empty_record(program, env.derived)
-    if not applies:
+    if applies is not True:
+        record["applies"] = applies
         record["data_gaps"] = _ordered_gaps(program, gaps)
         return record
 
@@ -96,6 +97,8 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
             v = rule.on_missing == "worst"
         if v:
             fired.append(rule)
+            if rule.gap is not None:
+                gaps.add(program.gap_names[rule.gap])
     score = _score(program, fired, env)
     if score is None:
         for c in (program.score.expr, program.score.likelihood, program.score.severity):
@@ -117,7 +120,7 @@ def grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date,
         applies=True, level=lv.id, rank=level + 1, color=lv.color, score=score,
         fired=[r.id for r in fired], controls=[program.measures[m][0] for m in sorted(measures)],
         responsible=program.responsible[level], inspection_interval_days=interval, next_inspection=next_due,
-        inspection_modifiers=adjusted, data_gaps=_ordered_gaps(program, gaps))
+        inspection_overdue_days=overdue_days(next_due, as_of), inspection_modifiers=adjusted, data_gaps=_ordered_gaps(program, gaps))
     return record
 
 
@@ -133,14 +136,14 @@ def _empty_record(program: Program, derived: Mapping[str, Any]) -> dict[str, Any
         "pack": program.pack_id, "pack_version": program.version, "pack_sha256": program.sha256,
         "applies": False, "level": None, "rank": None, "color": None, "score": None, "fired": [],
         "controls": [], "responsible": None, "inspection_interval_days": None, "next_inspection": None,
-        "inspection_modifiers": [], "data_gaps": [],
+        "inspection_overdue_days": None, "inspection_modifiers": [], "data_gaps": [],
     }
     record.update(derived)
     return record
 
 
 def _ordered_gaps(program: Program, gaps: set[str]) -> list[str]:
-    return [f.name for f in program.fields if f.name in gaps]
+    return [g for g in program.gap_names if g in gaps]
 
 
 def _score(program: Program, fired: list[Any], env: Env) -> float | None:

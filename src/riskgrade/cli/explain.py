@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..api import load_packs
+from ..api import GradeOptions, load_packs
 from ..errors import InputError
 from ..explain import explain, render_text
+from ..grading import resolver_for
 from ..io.read import open_entities
+from ..resolve import ENTITY_ID, Resolver
 from .check import add_lang
 from .common import add_format, as_of, param
 
@@ -32,7 +34,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("entity", nargs="?", metavar="ENTITY", help="a JSON object, or a .json file holding one")
     p.add_argument("--row", metavar="ID", help="explain the row with this entity id of --input instead")
     p.add_argument("--input", metavar="FILE", help="entity file for --row (csv, xlsx, jsonl, parquet)")
-    p.add_argument("--id-column", metavar="COL", help="column holding entity ids (default: entity_id or id)")
+    p.add_argument("--id-column", metavar="COL", help="column holding entity ids (default: entity_id, id, 单位编号 …)")
+    p.add_argument("--map", metavar="MAPPING.yaml", help="what the input calls the packs' columns and values")
     p.add_argument("--rules", required=True, action="append", metavar="DIR_OR_FILE",
                    help="a rules folder or pack file (repeatable)")
     p.add_argument("--pack", action="append", metavar="ID", help="explain this pack only (repeatable)")
@@ -60,13 +63,13 @@ def read_entity(text: str) -> dict[str, Any]:
     return entity
 
 
-def find_row(path: str, entity_id: str, id_column: str | None = None) -> dict[str, Any]:
-    """The row of an entity file whose id is ``entity_id``, as the file holds it."""
-    columns = [id_column] if id_column else ["entity_id", "id"]
+def find_row(path: str, entity_id: str, resolver: Resolver) -> dict[str, Any]:
+    """The row of an entity file whose id is ``entity_id``, as the file holds it (the id column is the
+    one that resolves to ``entity_id``: entity_id, id, 单位编号, --id-column, the mapping …)."""
     for chunk in open_entities(path):
-        name = next((c for c in columns if c in chunk.table.column_names), None)
+        name = resolver.plan(chunk.table.column_names).column_of(ENTITY_ID)
         if name is None:
-            raise InputError(f"no id column ({', '.join(columns)})", file=path)
+            raise InputError("no column of entity ids (entity_id, id, 单位编号 …; or --id-column)", file=path)
         for row in chunk.table.to_pylist():
             if str(row.get(name)).strip() == entity_id:
                 return row
@@ -77,11 +80,14 @@ def run(args: argparse.Namespace) -> int:
     if (args.entity is None) == (args.row is None) or (args.row is not None and not args.input):
         print("riskgrade explain: give ENTITY, or --row ID with --input FILE", file=sys.stderr)
         return 2
-    entity = find_row(args.input, args.row, args.id_column) if args.row else read_entity(args.entity)
     packs = load_packs(*args.rules, pack=args.pack)
     day = args.as_of or dt.date.today()
+    options = GradeOptions(as_of=day, params=dict(args.param), id_column=args.id_column, mapping=args.map)
+    resolver = resolver_for(packs, options)
+    entity = find_row(args.input, args.row, resolver) if args.row else read_entity(args.entity)
     params = dict(args.param)
-    explanations = [explain(p, entity, day, {k: v for k, v in params.items() if k in p.params}) for p in packs]
+    explanations = [explain(p, resolver.entity(entity, p), day, {k: v for k, v in params.items() if k in p.params})
+                    for p in packs]
     if args.format == "json":
         print(json.dumps({"as_of": day.isoformat(), "explanations": explanations}, ensure_ascii=False, indent=2))
     else:

@@ -54,11 +54,18 @@ def run(args: argparse.Namespace) -> int:
 def _text(report: Any, lang: str) -> str:
     d = report.to_dict()
     cov = d["coverage"]
-    lines = [f"{d['pack']} {d['pack_version']} ({d['file']}): {d['passed']}/{d['cases']} cases passed"]
+    zh = lang == "zh"
+    lines = [f"{d['pack']} {d['pack_version']}（{d['file']}）：{d['cases']} 个用例，通过 {d['passed']} 个" if zh else
+             f"{d['pack']} {d['pack_version']} ({d['file']}): {d['passed']}/{d['cases']} cases passed"]
     for diag in report.diagnostics:
         lines.append("  " + from_diagnostic(diag).render(lang))
     for kind in ("rules", "levels"):
         c = cov[kind]
-        missing = ", ".join(c["not_covered"]) or "-"
-        lines.append(f"  {kind} covered: {c['covered']}/{c['total']} ({c['percent']:g}%); not covered: {missing}")
+        if zh:
+            missing = "、".join(c["not_covered"]) or "无"
+            lines.append(f"  {'规则' if kind == 'rules' else '等级'}覆盖：{c['covered']}/{c['total']}"
+                         f"（{c['percent']:g}%）；未覆盖：{missing}")
+        else:
+            missing = ", ".join(c["not_covered"]) or "-"
+            lines.append(f"  {kind} covered: {c['covered']}/{c['total']} ({c['percent']:g}%); not covered: {missing}")
     return "\n".join(lines)

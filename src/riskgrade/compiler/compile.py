@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import PackError
 from ..expr.nodes import BOOLEAN, NUMBER
-from ..expr.parse import Scope
 from ..model.scoring import SCORE_METHODS
 from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
 from .lifecycle import check_lifecycle
+from .names import check_names
 from .stages import (Context, check_bands, check_derived, level_ref, measure_ref, order_derived,
                      resolve_fields, resolve_levels, resolve_tables)
 
-STAGES = ("resolve_fields", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
-          "check_applies", "check_rules", "check_score", "check_controls", "check_inspection",
+STAGES = ("resolve_fields", "check_names", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
+          "check_applies", "check_rules", "check_gaps", "check_score", "check_controls", "check_inspection",
           "check_lifecycle")
 
 
@@ -22,12 +24,14 @@ def compile_pack(src: PackSource) -> Program:
     """Compile a validated pack. Raises PackError with every error found (warnings are kept on it)."""
     ctx = Context(src)
     resolve_fields(ctx)
+    check_names(ctx)
     resolve_tables(ctx)
     resolve_levels(ctx)
     order_derived(ctx)
     derive = check_derived(ctx)
     applies = _check_applies(ctx)
     rules = _check_rules(ctx)
+    gaps, rules = _check_gaps(ctx, rules)
     score = _check_score(ctx, rules)
     level_controls, responsible = _check_controls(ctx)
     inspection = _check_inspection(ctx)
@@ -46,7 +50,9 @@ def compile_pack(src: PackSource) -> Program:
         applies_when=applies, rules=tuple(rules), score=score,
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
-        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle,
+        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps,
+        basis={b.id: b.title for b in pack.basis},
+        derived_labels={name: d.label for name, d in pack.derive.items() if d.label is not None},
     )
 
 
@@ -78,6 +84,30 @@ def _check_rules(ctx: Context) -> list[CompiledRule]:
     return rules
 
 
+def _check_gaps(ctx: Context, rules: list[CompiledRule]) -> tuple[tuple[str, ...], list[CompiledRule]]:
+    """The names data_gaps may hold (every field, each list followed by the item fields rules name),
+    and the rules with their ``data_gap`` resolved to one of them."""
+    named: dict[str, list[str]] = {}
+    wanted: dict[str, str] = {}
+    for i, rule in enumerate(ctx.pack.rules):
+        gap = rule.data_gap
+        if gap is None:
+            continue
+        head, _, item = gap.partition(".")
+        f = ctx.fields.get(head)
+        if f is None or (item and item not in {i.name for i in f.items}):
+            known = "a field, or list.item for an item field of a list"
+            ctx.error("RG314", f"data_gap '{gap}' is not {known} of this pack", f"/rules/{i}/data_gap",
+                      rule_id=rule.id)
+            continue
+        wanted[rule.id] = gap
+        if item and gap not in named.setdefault(head, []):
+            named[head].append(gap)
+    names = tuple(n for f in ctx.fields for n in (f, *named.get(f, [])))
+    index = {n: i for i, n in enumerate(names)}
+    return names, [replace(r, gap=index[wanted[r.id]]) if r.id in wanted else r for r in rules]
+
+
 def _check_score(ctx: Context, rules: list[CompiledRule]) -> CompiledScore:
     spec = ctx.pack.score
     groups = tuple(dict.fromkeys(r.group for r in rules))
@@ -89,7 +119,7 @@ def _check_score(ctx: Context, rules: list[CompiledRule]) -> CompiledScore:
     scope = ctx.scope
     method = SCORE_METHODS[spec.method]
     if method.rule_points:
-        scope = Scope(scope.fields, scope.items, scope.derived, scope.params, scope.tables, rule_points=True)
+        scope = replace(scope, rule_points=True)  # keeps the grouped lists and the rest of the scope
     expr = None if spec.expr is None else ctx.expression(spec.expr, "/score/expr", NUMBER, scope=scope)
     likelihood = None if spec.likelihood is None else ctx.expression(spec.likelihood, "/score/likelihood",
                                                                      NUMBER)

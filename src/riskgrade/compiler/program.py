@@ -23,6 +23,12 @@ class CompiledField:
     default: Any = None
     items: tuple["CompiledField", ...] = ()
     label: LocalText | None = None
+    # how a registry may name the field and spell its values (resolve/): other column names, each
+    # category code's label, and each code's other spellings
+    aliases: tuple[str, ...] = ()
+    value_labels: tuple[LocalText | None, ...] = ()
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class CompiledRule:
     on_missing: str
     hazard: LocalText | None
     basis: str | None
+    gap: int | None = None  # index into Program.gap_names: named in data_gaps when the rule fires
 
 
 @dataclass(frozen=True)
@@ -123,12 +130,26 @@ class Program:
     tiers: dict[str, LocalText]
     inspection: CompiledInspection | None
     examples: tuple[Example, ...]
+    # what data_gaps may name, in order: every field, each list field followed by the item fields
+    # that rules name in ``data_gap`` (``inventory.ghs_category``)
+    gap_names: tuple[str, ...] = ()
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
+    basis: dict[str, LocalText] = field(default_factory=dict, compare=False)  # basis id -> its title
+    derived_labels: dict[str, LocalText] = field(default_factory=dict, compare=False)
 
     @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def field_gaps(self) -> tuple[int, ...]:
+        """Per field, its column among ``gap_names``."""
+        cached = self.cache.get("field_gaps")
+        if cached is None:
+            index = {g: i for i, g in enumerate(self.gap_names)}
+            cached = self.cache["field_gaps"] = tuple(index[f.name] for f in self.fields)
+        return cached
 
     def level_index(self, level_id: str) -> int:
         return next(i for i, lv in enumerate(self.levels) if lv.id == level_id)

@@ -4,14 +4,14 @@ diagnostics instead of stopping, so a panel sees every problem in one round trip
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from ..errors import Diagnostic
-from ..expr.nodes import BOOLEAN, DATE, LIST, NUMBER, STRING, Type, names_in
+from ..expr.nodes import BOOLEAN, DATE, LIST, NUMBER, STRING, GroupBy, Type, names_in
 from ..expr.parse import ExprError, Scope, TableInfo, parse_expression, references
-from ..model import FieldSpec, ItemField
+from ..model import DerivedGroups, FieldSpec, ItemField
 from ..source.pack_source import PackSource
 from ..table.convert import convert_value
 from .program import CompiledExpr, CompiledField
@@ -20,7 +20,7 @@ from .tables import VALUE_TYPES, CompiledTable
 RESERVED_OUTPUTS = {
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
     "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "data_gaps",
-    "inspection_modifiers", "as_of",
+    "inspection_modifiers", "as_of", "inspection_overdue_days",
 }
 
 
@@ -90,8 +90,13 @@ def _compile_field(name: str, spec: ItemField) -> CompiledField:
     if isinstance(spec, FieldSpec) and spec.items:
         items = tuple(_compile_field(k, v) for k, v in spec.items.items())
     default = spec.default if isinstance(spec, FieldSpec) else None
+    labels = tuple(spec.values.values()) if isinstance(spec.values, dict) else ()
+    aliases = tuple(spec.aliases) if isinstance(spec, FieldSpec) else ()
+    synonyms = tuple((code, tuple(words)) for code, words in (spec.synonyms or {}).items()) \
+        if isinstance(spec, FieldSpec) else ()
     return CompiledField(name, spec.type, field_type(spec), spec.category_values() or None, spec.min,
-                         spec.max, spec.required, default, items, spec.label)
+                         spec.max, spec.required, default, items, spec.label, aliases, labels, synonyms,
+                         spec.unit)
 
 
 def resolve_fields(ctx: Context) -> None:
@@ -166,9 +171,15 @@ def _table_value(ctx: Context, value: Any, kind: str, pointer: str) -> Any:
 
 # --- stage: derived values, in dependency order ----------------------------------------------------
 
+def derived_texts(d: Any) -> list[str]:
+    """The expression texts of a derived value (one, or a grouped list's values)."""
+    return list(d.values.values()) if isinstance(d, DerivedGroups) else [d.expr]
+
+
 def order_derived(ctx: Context) -> None:
     derive = ctx.pack.derive
-    graph = {name: {r for r in references(d.expr) if r in derive} for name, d in derive.items()}
+    graph = {name: {r for text in derived_texts(d) for r in references(text) if r in derive and r != name}
+             for name, d in derive.items()}
     try:
         ctx.derive_order = list(TopologicalSorter(graph).static_order())
     except CycleError as exc:
@@ -190,13 +201,51 @@ def check_derived(ctx: Context) -> dict[str, CompiledExpr]:
             ctx.error("RG303", f"'{name}' is a column of every result; choose another name",
                       f"/derive/{name}", key=True)
             continue
-        compiled = ctx.expression(ctx.pack.derive[name].expr, pointer)
+        spec = ctx.pack.derive[name]
+        compiled = (_check_groups(ctx, name, spec) if isinstance(spec, DerivedGroups)
+                    else ctx.expression(spec.expr, pointer))
         if compiled is None:
             continue
         out[name] = compiled
         ctx.scope.derived[name] = compiled.node.type
         ctx.derived_fields[name] = compiled.fields
     return out
+
+
+def _check_groups(ctx: Context, name: str, spec: DerivedGroups) -> CompiledExpr | None:
+    """A grouped list: ``spec.group`` (a list field) grouped by its item field ``spec.by``, each value
+    checked with the group's key and earlier values in scope; aggregates inside see the group only."""
+    pointer = f"/derive/{name}"
+    lst = ctx.fields.get(spec.group)
+    if lst is None or lst.kind != "list":
+        ctx.error("RG315", f"'{spec.group}' is not a list field of this pack", f"{pointer}/group")
+        return None
+    items = {i.name: i for i in lst.items}
+    key = items.get(spec.by)
+    if key is None or key.kind not in ("string", "category"):
+        ctx.error("RG315", f"'{spec.by}' is not a text or category item field of '{spec.group}'", f"{pointer}/by")
+        return None
+    scope = replace(ctx.scope, group_list=spec.group, group={spec.by: key.type})
+    values: list[tuple[str, Any]] = []
+    fields: set[str] = {spec.group}
+    for vname, text in spec.values.items():
+        if vname in ctx.scope.fields or vname in ctx.scope.params or vname in ctx.pack.derive or vname == spec.by:
+            ctx.error("RG303", f"group value '{vname}' has the name of a field, parameter, derived value or "
+                               "the group's key", f"{pointer}/values/{vname}", key=True)
+            return None
+        compiled = ctx.expression(text, f"{pointer}/values/{vname}", scope=scope)
+        if compiled is None:
+            return None
+        if compiled.node.type.kind == "list":
+            ctx.error("RG202", "a group value cannot be a list", f"{pointer}/values/{vname}")
+            return None
+        values.append((vname, compiled.node))
+        fields |= compiled.fields
+        scope.group[vname] = compiled.node.type
+    node = GroupBy(LIST, 1, 1, spec.group, spec.by, tuple(values))
+    ctx.scope.items[name] = dict(scope.group)
+    ctx.scope.derived_lists = ctx.scope.derived_lists | {name}
+    return CompiledExpr(f"{spec.group} grouped by {spec.by}", node, pointer, frozenset(fields))
 
 
 # --- stage: levels, bands and references ------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..compiler import Program
 from ..grading import GradeOptions, GradeResult, grade_source
 
 NOT_APPLICABLE = "not_applicable"
+UNDECIDED = "undecided"  # the data that decides whether the pack applies is missing
 REJECTED = "rejected"
 NO_PACK = "no_pack"
 JURISDICTIONS = ("county", "station")
@@ -26,7 +27,7 @@ JURISDICTIONS = ("county", "station")
 class Member:
     """One entity's grade by one pack on one side."""
 
-    state: str  # level id, not_applicable, rejected, no_pack
+    state: str  # level id, not_applicable, undecided, rejected, no_pack
     rank: int | None = None
     fired: frozenset[str] = frozenset()
     interval: int | None = None
@@ -59,7 +60,8 @@ def _graded(side: Side, result: GradeResult) -> None:
                                                       "inspection_interval_days")}
     extra = {c: table.column(c).to_pylist() for c in ("name", *JURISDICTIONS) if c in names}
     for i, key in enumerate(cols["entity_id"]):
-        state = cols["level"][i] if cols["applies"][i] else NOT_APPLICABLE
+        applies = cols["applies"][i]
+        state = cols["level"][i] if applies else UNDECIDED if applies is None else NOT_APPLICABLE
         side.members.setdefault(key, {})[cols["pack"][i]] = Member(
             state, cols["rank"][i], frozenset(cols["fired"][i] or ()), cols["inspection_interval_days"][i])
         if key not in side.info:
@@ -155,7 +157,7 @@ def _pack_impact(pack_id: str, old: Side, new: Side, keys: list[str]) -> PackImp
         elif a.fired != b.fired:
             refired += 1
     used = {s for row in matrix for s in (row, *matrix[row])}
-    states = [s for s in levels + [NOT_APPLICABLE, REJECTED, NO_PACK] if s in used or s in levels]
+    states = [s for s in levels + [NOT_APPLICABLE, UNDECIDED, REJECTED, NO_PACK] if s in used or s in levels]
     states += sorted(used - set(states))
     table = {a: {b: matrix[a][b] for b in states} for a in states}
     return PackImpact(pack_id, _provenance(old.programs, pack_id), _provenance(new.programs, pack_id), states,

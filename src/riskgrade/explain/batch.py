@@ -27,8 +27,9 @@ class ExplainingSource:
     their grades come back (in the same order, as ``Grader.grade_chunks`` keeps it)."""
 
     def __init__(self, source: Any, programs: Sequence[Program], as_of: dt.date,
-                 params: Mapping[str, Any] | None = None):
+                 params: Mapping[str, Any] | None = None, resolver: Any = None):
         self.source = source
+        self.resolver = resolver  # resolve.Resolver: the registry's names and spellings -> the pack's
         self.programs = {p.pack_id: p for p in programs}
         self.as_of = as_of
         self.params = dict(params or {})
@@ -54,6 +55,8 @@ class ExplainingSource:
         for k, pack_id in enumerate(packs):
             entity = rows[position[int(graded_rows[k // per_entity])]]
             program = self.programs[pack_id]
+            if self.resolver is not None:
+                entity = self.resolver.entity(entity, program)
             params = {n: v for n, v in self.params.items() if n in program.params}
             texts.append(json.dumps(explain(program, entity, self.as_of, params), ensure_ascii=False,
                                     separators=(",", ":")))

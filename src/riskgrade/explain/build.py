@@ -37,10 +37,21 @@ def explain(program: Program, entity: Mapping[str, Any], as_of: dt.date,
     chosen = resolve_params(program, params)
     values, errors = convert_entity(program.fields, dict(entity))
     head = {**provenance(program), "entity_id": _entity_id(entity), "as_of": as_of.isoformat(),
-            "params": jsonable(chosen), "engine": "reference"}
+            "params": jsonable(chosen), "engine": "reference", "pack_title": text(program.title)}
     if errors:
-        return {**head, "rejected": [{"field": f, "value": jsonable(v), "reason": r} for f, v, r in errors]}
+        return {**head, "rejected": [{"field": f, "value": jsonable(v), "reason": r} for f, v, r in errors],
+                "field_labels": _field_labels(program), "value_labels": _value_labels(program)}
     return {**head, **explain_values(program, values, as_of, chosen)}
+
+
+def _field_labels(program: Program) -> dict[str, Any]:
+    return {f.name: text(f.label) for f in program.fields if f.label is not None}
+
+
+def _value_labels(program: Program) -> dict[str, dict[str, Any]]:
+    """Each category field's codes with their labels (how a person writes the value)."""
+    return {f.name: {code: text(label) for code, label in zip(f.values or (), f.value_labels) if label is not None}
+            for f in program.fields if f.value_labels}
 
 
 def explain_values(program: Program, values: Mapping[str, Any], as_of: dt.date,
@@ -49,15 +60,19 @@ def explain_values(program: Program, values: Mapping[str, Any], as_of: dt.date,
     record = reference.grade_entity(program, values, as_of, params)
     if "rejected" in record:
         return {"rejected": [{"field": f, "value": jsonable(v), "reason": r, "code": c}
-                             for f, v, r, c in record["rejected"]]}
+                             for f, v, r, c in record["rejected"]], "field_labels": _field_labels(program),
+                "value_labels": _value_labels(program)}
     env = Env(values, as_of, lambda t, k: program.tables[t].lookup_value(k), {}, params)
     for name, cexpr in program.derive:
         env.derived[name] = evaluate(cexpr.node, env)
-    labels = {f.name: f.label for f in program.fields}
     out: dict[str, Any] = {
         "applies": record["applies"],
-        "derived": [{"name": n, "value": _shown(env.derived.get(n)), "expr": c.text} for n, c in program.derive],
+        "derived": [{"name": n, "value": _shown(env.derived.get(n)), "expr": c.text,
+                     "label": text(program.derived_labels.get(n))} for n, c in program.derive],
         "data_gaps": record["data_gaps"],
+        "field_labels": _field_labels(program),
+        "value_labels": _value_labels(program),
+        "levels": {lv.id: {"label": text(lv.label), "color": lv.color} for lv in program.levels},
     }
     if program.applies_when is not None:
         out["applies_when"] = {"expr": program.applies_when.text, "value": evaluate(program.applies_when.node, env),
@@ -75,7 +90,6 @@ def explain_values(program: Program, values: Mapping[str, Any], as_of: dt.date,
     tier = record["responsible"]
     out["responsible"] = None if tier is None else {"id": tier, "label": text(program.tiers.get(tier))}
     out["inspection"] = _inspection(program, level, env, as_of, record)
-    out["field_labels"] = {k: text(v) for k, v in labels.items() if v is not None}
     return out
 
 
@@ -111,12 +125,13 @@ def _rules(program: Program, values: Mapping[str, Any], env: Env, fired: set[str
         if value is None:
             missing = [f for f in sorted(rule.when.fields) if reference.field_is_missing(program, f, values)]
             out["undecided"].append({**base, "missing": missing, "on_missing": rule.on_missing,
-                                     "fired": rule.id in fired})
+                                     "fired": rule.id in fired, "hazard": text(rule.hazard)})
         if rule.id in fired:
             out["fired"].append({
                 **base, "points": rule.points, "group": None if rule.group.startswith("\0") else rule.group,
                 "set_level": None if rule.set_level is None else program.levels[rule.set_level].id,
                 "raise": rule.raise_, "lower": rule.lower, "hazard": text(rule.hazard), "basis": rule.basis,
+                "basis_refs": basis_refs(program, rule.basis),
                 "because_missing": value is None,
                 "controls": [program.measures[m][0] for m in rule.controls]})
     return out
@@ -197,4 +212,20 @@ def _inspection(program: Program, level: int, env: Env, as_of: dt.date, record: 
     last = env.fields.get(insp.last_inspection) if insp.last_inspection else None
     return {"base_days": insp.intervals[level], "adjustments": steps,
             "interval_days": record["inspection_interval_days"], "last_inspection": jsonable(last),
-            "next_inspection": jsonable(record["next_inspection"])}
+            "next_inspection": jsonable(record["next_inspection"]),
+            "overdue_days": record.get("inspection_overdue_days")}
+
+
+def basis_refs(program: Program, basis: str | None) -> list[dict[str, Any]]:
+    """A rule's ``basis`` ("GB35181-2017 7.3.3; MPS120 art. 33") as the documents it cites: each with
+    the id, the title the pack declares for it, and the clause."""
+    refs = []
+    for part in (basis or "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        doc, _, clause = part.partition(" ")
+        title = program.basis.get(doc)
+        refs.append({"id": doc if title is not None else None, "title": text(title), "clause": clause.strip(),
+                     "text": part})
+    return refs

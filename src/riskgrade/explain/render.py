@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .render_zh import render_zh
+
 _WORDS = {
     "en": {
         "title": "Grade of {entity} by pack {pack} {version} (sha256 {sha}) as of {as_of}",
         "not_applies": "The pack does not apply to this entity ({expr} is {value}).",
+        "applies_undecided": "Cannot tell whether the pack applies ({expr} is unknown); missing: {gaps}.",
         "rejected": "The entity cannot be graded:", "derived": "Derived values", "fired": "Rules that fired",
         "none": "none", "points": "{p:g} points", "veto": "at least {level} (veto)", "raise": "raise {n}",
         "lower": "lower {n}", "because": "because", "missing_worst": "data missing; counted as fired (on_missing: worst)",
@@ -25,6 +28,7 @@ _WORDS = {
     "zh": {
         "title": "{entity} 按规则包 {pack} {version}（sha256 {sha}）于 {as_of} 的评级",
         "not_applies": "本规则包不适用于该对象（{expr} 为 {value}）。",
+        "applies_undecided": "无法判定本规则包是否适用（{expr} 无法判定），缺少：{gaps}。",
         "rejected": "该对象无法评级：", "derived": "派生值", "fired": "触发的规则", "none": "无",
         "points": "{p:g} 分", "veto": "至少为 {level}（一票否决）", "raise": "升 {n} 级", "lower": "降 {n} 级",
         "because": "条件与数据", "missing_worst": "数据缺失，按触发计（on_missing: worst）",
@@ -54,13 +58,19 @@ def _value(v: Any) -> str:
 
 
 def render_text(expl: dict[str, Any], lang: str = "en") -> str:
-    """The explanation as indented text in ``lang`` ("zh" or "en")."""
+    """The explanation as indented text in ``lang`` ("zh": fully Chinese, see ``render_zh``; "en")."""
+    if lang == "zh":
+        return render_zh(expl)
     w = _WORDS[lang]
     out = [w["title"].format(entity=expl.get("entity_id") or "-", pack=expl["pack"], version=expl["pack_version"],
                              sha=expl["pack_sha256"][:12], as_of=expl["as_of"])]
     if "rejected" in expl:
         out.append(w["rejected"])
         out += [f"  - {r['field']}: {r['reason']}" for r in expl["rejected"]]
+        return "\n".join(out) + "\n"
+    if expl["applies"] is None:
+        aw = expl.get("applies_when", {})
+        out.append(w["applies_undecided"].format(expr=aw.get("expr"), gaps=", ".join(expl["data_gaps"]) or "-"))
         return "\n".join(out) + "\n"
     if not expl["applies"]:
         aw = expl.get("applies_when", {})

@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .nodes import Aggregate, Arith, Call, Compare, Const, Expr, IfElse, InList, Logic, Lookup, Name, Unary
+from .nodes import (Aggregate, Arith, Call, Compare, Const, Expr, GroupBy, IfElse, InList, Logic, Lookup, Name,
+                    Unary)
 
 Lookup_ = Callable[[str, Any], Any]
 
@@ -28,6 +29,7 @@ class Env:
     params: Mapping[str, Any] = field(default_factory=dict)
     rule_points: float | None = None
     item: Mapping[str, Any] | None = None
+    group: Mapping[str, Any] | None = None  # inside a grouped list's values: the group's key and values
 
 
 def evaluate(node: Expr, env: Env) -> Any:
@@ -69,6 +71,9 @@ def _name(n: Name, env: Env) -> Any:
         return env.derived.get(n.name)
     if n.scope == "param":
         return env.params.get(n.name)
+    if n.scope == "group":
+        assert env.group is not None
+        return env.group.get(n.name)
     if n.scope == "rule_points":
         return env.rule_points
     return env.fields.get(n.name)
@@ -201,16 +206,34 @@ def _call(n: Call, env: Env) -> Any:
 
 
 def _aggregate(n: Aggregate, env: Env) -> Any:
-    records = env.fields.get(n.list_name)
+    records = (env.derived if n.source == "derived" else env.fields).get(n.list_name)
     if records is None:
         return None
     if n.body is None:
         return float(len(records))
     values = []
     for record in records:
-        inner = Env(env.fields, env.as_of, env.lookup, env.derived, env.params, env.rule_points, record)
+        inner = Env(env.fields, env.as_of, env.lookup, env.derived, env.params, env.rule_points, record, env.group)
         values.append(evaluate(n.body, inner))
     return AGGREGATES[n.func](values)
+
+
+def _group_by(n: GroupBy, env: Env) -> Any:
+    records = env.fields.get(n.list_name)
+    if records is None:
+        return None
+    groups: dict[Any, list[Mapping[str, Any]]] = {}  # in order of first appearance
+    for record in records:
+        groups.setdefault(record.get(n.key), []).append(record)
+    out = []
+    for key, members in groups.items():
+        group: dict[str, Any] = {n.key: key}
+        inner = Env({**env.fields, n.list_name: members}, env.as_of, env.lookup, env.derived, env.params,
+                    env.rule_points, None, group)
+        for name, expr in n.values:
+            group[name] = evaluate(expr, inner)
+        out.append(group)
+    return out
 
 
 def _sum(values: list[Any]) -> Any:
@@ -252,5 +275,5 @@ AGGREGATES: dict[str, Callable[[list[Any]], Any]] = {
 
 _EVAL: dict[type, Callable[[Any, Env], Any]] = {
     Const: _const, Name: _name, Unary: _unary, Arith: _arith, Compare: _compare, Logic: _logic,
-    InList: _in_list, IfElse: _if_else, Lookup: _lookup, Call: _call, Aggregate: _aggregate,
+    InList: _in_list, IfElse: _if_else, Lookup: _lookup, Call: _call, Aggregate: _aggregate, GroupBy: _group_by,
 }

@@ -15,8 +15,9 @@ from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
-from ..table import Codes, ListColumn, Tri, day_number
-from .nodes import Aggregate, Arith, Call, Compare, Const, Expr, IfElse, InList, Logic, Lookup, Name, Unary
+from ..table import Codes, ListColumn, Table, Tri, day_number
+from .nodes import (Aggregate, Arith, Call, Compare, Const, Expr, GroupBy, IfElse, InList, Logic, Lookup, Name,
+                    Unary)
 
 Value = Any  # np.ndarray | float | Tri | Codes
 
@@ -38,6 +39,7 @@ class Frame:
     rule_points: np.ndarray | None = None
     parent: "Frame | None" = None
     segment: np.ndarray | None = None  # for an item frame: the parent row of each item
+    group: bool = False  # a frame of groups (GroupBy): its columns hold the groups' keys and values
     _outer: dict[tuple[str, str], Value] = field(default_factory=dict)
 
     @property
@@ -59,6 +61,8 @@ def to_tri(v: Value, n: int) -> Tri:
 
 
 def broadcast(v: Value, n: int) -> Value:
+    if isinstance(v, ListColumn):
+        return v
     if isinstance(v, Tri):
         return to_tri(v, n)
     if isinstance(v, Codes):
@@ -116,7 +120,7 @@ def _name(node: Name) -> Kernel:
     name, scope = node.name, node.scope
 
     def read(frame: Frame) -> Value:
-        if scope == "item":
+        if scope == "item" or scope == "group" and frame.group:
             return frame.columns[name]
         if frame.parent is not None:
             key = (scope, name)
@@ -383,8 +387,10 @@ def _aggregate(node: Aggregate) -> Kernel:
     body = lower(node.body) if node.body is not None else None
     combine, name = NUMPY_AGGREGATES[node.func], node.list_name
 
+    source = node.source
+
     def aggregate(frame: Frame) -> Value:
-        lst: ListColumn = frame.columns[name]
+        lst: ListColumn = frame.derived[name] if source == "derived" else frame.columns[name]
         if body is None:
             return combine(None, None, lst, frame.n)
         seg = np.repeat(np.arange(frame.n), lst.lengths())
@@ -395,7 +401,56 @@ def _aggregate(node: Aggregate) -> Kernel:
     return aggregate
 
 
+# --- grouped lists -----------------------------------------------------------------------------------
+
+def _group_by(node: GroupBy) -> Kernel:
+    values = [(name, lower(expr)) for name, expr in node.values]
+    list_name, key_name = node.list_name, node.key
+
+    def group_by(frame: Frame) -> Value:
+        lst: ListColumn = frame.columns[list_name]
+        key: Codes = lst.items.columns[key_name]
+        seg = np.repeat(np.arange(frame.n, dtype=np.int64), lst.lengths())
+        # one group per (row, key); a missing key (-1) is a group of its own within its row
+        composite = seg * (len(key.vocab) + 1) + (np.asarray(key.codes, dtype=np.int64) + 1)
+        gid, heads, contiguous = _group_ids(composite)
+        n_groups = len(heads)
+        offsets = np.zeros(n_groups + 1, dtype=np.int64)
+        np.cumsum(np.bincount(gid, minlength=n_groups), out=offsets[1:])
+        # records group by group, in their order (already so when every group is one run of records)
+        items = lst.items if contiguous else lst.items.take(np.argsort(gid, kind="stable"))
+        grouped = ListColumn(offsets, np.ones(n_groups, dtype=bool), items)
+        keys = Codes(np.asarray(key.codes)[heads], key.vocab)
+        gframe = Frame(n_groups, {list_name: grouped, key_name: keys}, frame.as_of, frame.tables,
+                       parent=frame, segment=seg[heads], group=True)
+        columns: dict[str, Value] = {key_name: keys}
+        for name, kernel in values:
+            gframe.columns[name] = columns[name] = broadcast(kernel(gframe), n_groups)  # type: ignore[index]
+        row_offsets = np.zeros(frame.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(seg[heads], minlength=frame.n), out=row_offsets[1:])
+        return ListColumn(row_offsets, lst.known, Table(n_groups, columns))
+    return group_by
+
+
+def _group_ids(composite: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The group of each record (groups numbered in order of first appearance), the first record of
+    each group, and whether every group is a single run of consecutive records. Runs are found in one
+    pass; only their keys are sorted, to tell a key that comes back later in its row."""
+    m = len(composite)
+    starts = np.ones(m, dtype=bool)
+    starts[1:] = composite[1:] != composite[:-1]
+    run_heads = np.flatnonzero(starts)
+    run_of = np.cumsum(starts) - 1
+    _, first, inverse = np.unique(composite[run_heads], return_index=True, return_inverse=True)
+    if len(first) == len(run_heads):  # no key comes back: the runs are the groups, in order
+        return run_of, run_heads, True
+    order = np.argsort(first, kind="stable")  # groups in order of first appearance, row by row
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.ravel()][run_of], run_heads[first[order]], False
+
+
 _LOWER: dict[type, Callable[[Any], Kernel]] = {
     Const: _const, Name: _name, Unary: _unary, Arith: _arith, Compare: _compare, Logic: _logic,
-    InList: _in_list, IfElse: _if_else, Lookup: _lookup, Call: _call, Aggregate: _aggregate,
+    InList: _in_list, IfElse: _if_else, Lookup: _lookup, Call: _call, Aggregate: _aggregate, GroupBy: _group_by,
 }

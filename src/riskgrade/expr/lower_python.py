@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from .interpret import AGGREGATES, power, round_half_even
-from .nodes import (Aggregate, Arith, Call, Compare, Const, Expr, IfElse, InList, Logic, Lookup, Name, Unary,
-                    children)
+from .nodes import (Aggregate, Arith, Call, Compare, Const, Expr, GroupBy, IfElse, InList, Logic, Lookup, Name,
+                    Unary, children)
 
 # The helpers generated code may call, by the names it calls them.
 HELPERS: dict[str, Any] = {
@@ -69,9 +69,12 @@ class Source:
     def block(self, header: str) -> Iterator[None]:
         self.line(header)
         self.indent += 1
+        start = len(self.lines)
         try:
             yield
         finally:
+            if len(self.lines) == start:  # nothing to do there: still a block
+                self.line("pass")
             self.indent -= 1
 
     def mark(self) -> tuple[int, int]:
@@ -331,7 +334,8 @@ class Lowering:
         return t
 
     def _aggregate(self, n: Aggregate) -> str:
-        records, t, src = self.value(Name(n.type, n.line, n.col, n.list_name, "field")), self.src.temp(), self.src
+        source = getattr(n, "source", "field")  # a list field, or a grouped list (a derived value)
+        records, t, src = self.value(Name(n.type, n.line, n.col, n.list_name, source)), self.src.temp(), self.src
         if n.func not in AGGREGATES:
             raise Unsupported(f"no aggregate {n.func}()")
         if n.body is None:
@@ -354,6 +358,30 @@ class Lowering:
                 src.line(f"if {t} is not None and not -INF < {t} < INF: {t} = None")
             elif not fold:
                 src.line(f"{t} = agg_{n.func}({values})")
+        return t
+
+    def _groupby(self, n: GroupBy) -> str:
+        """A list field's records grouped by an item field, in order of first appearance, with each
+        group's values (``interpret._group_by``): a list of records ``{key, value…}``."""
+        records, t, src = self.value(Name(n.type, n.line, n.col, n.list_name, "field")), self.src.temp(), self.src
+        groups, members, key, record, group = (src.temp(x) for x in ("v", "v", "x", "i", "v"))
+        with src.block(f"if {records} is None:"):
+            src.line(f"{t} = None")
+        with src.block("else:"):
+            src.line(f"{groups} = {{}}")
+            with src.block(f"for {record} in {records}:"):
+                src.line(f"{groups}.setdefault({record}.get({literal(n.key)}), []).append({record})")
+            src.line(f"{t} = []")
+            with src.block(f"for {key}, {members} in {groups}.items():"):
+                names = dict(self.names)
+                names[("field", n.list_name)] = members
+                names[("group", n.key)] = key
+                src.line(f"{group} = {{{literal(n.key)}: {key}}}")
+                for name, expr in n.values:
+                    value = Lowering(src, names, self.tables, None, self.may_be_int).value(expr)
+                    names[("group", name)] = value
+                    src.line(f"{group}[{literal(name)}] = {value}")
+                src.line(f"{t}.append({group})")
         return t
 
     def _item_value(self, n: Aggregate, item: str) -> str:

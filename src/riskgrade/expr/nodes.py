@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal, Union
 
 Kind = Literal["number", "boolean", "string", "date", "list"]
-Scope = Literal["field", "derived", "param", "item", "rule_points"]
+Scope = Literal["field", "derived", "param", "item", "group", "rule_points"]
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,22 @@ class Aggregate(Node):
     func: Literal["sum", "count", "any", "all", "min", "max"]
     list_name: str
     body: "Expr | None"
+    source: Literal["field", "derived"] = "field"  # a list field, or a grouped list (GroupBy)
 
 
-Expr = Union[Const, Name, Unary, Arith, Compare, Logic, InList, IfElse, Lookup, Call, Aggregate]
+@dataclass(frozen=True)
+class GroupBy(Node):
+    """The records of a list field grouped by one of their item fields, in order of first appearance
+    (records without a key form one group); per group, ``values`` computed in order. Inside them,
+    aggregates over ``list_name`` see the group's records only, and names of scope ``group`` read the
+    group's key and its earlier values. The result is a list of records (``{key, value…}``)."""
+
+    list_name: str
+    key: str
+    values: tuple[tuple[str, "Expr"], ...]
+
+
+Expr = Union[Const, Name, Unary, Arith, Compare, Logic, InList, IfElse, Lookup, Call, Aggregate, GroupBy]
 
 
 def children(node: Expr) -> tuple[Expr, ...]:
@@ -120,6 +133,8 @@ def children(node: Expr) -> tuple[Expr, ...]:
         return node.args
     if isinstance(node, Aggregate):
         return (node.body,) if node.body is not None else ()
+    if isinstance(node, GroupBy):
+        return tuple(v for _, v in node.values)
     return ()
 
 
@@ -132,6 +147,8 @@ def names_in(node: Expr) -> set[tuple[str, str]]:
         if isinstance(n, Name):
             out.add((n.scope, n.name))
         elif isinstance(n, Aggregate):
+            out.add((n.source, n.list_name))
+        elif isinstance(n, GroupBy):
             out.add(("field", n.list_name))
         stack.extend(children(n))
     return out

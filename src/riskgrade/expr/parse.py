@@ -46,6 +46,10 @@ class Scope:
     params: dict[str, Type] = field(default_factory=dict)
     tables: dict[str, TableInfo] = field(default_factory=dict)
     rule_points: bool = False
+    # inside a grouped list's values: the list field grouped, and the group's key and earlier values
+    group_list: str | None = None
+    group: dict[str, Type] = field(default_factory=dict)
+    derived_lists: frozenset[str] = frozenset()  # derived values that are grouped lists
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,8 @@ class _Checker:
         s = self.scope
         if self.item_of is not None and name in s.items.get(self.item_of, {}):
             return Name(s.items[self.item_of][name], line, col, name, "item")
+        if name in s.group:
+            return Name(s.group[name], line, col, name, "group")
         for table, scope in ((s.fields, "field"), (s.derived, "derived"), (s.params, "param")):
             if name in table:
                 if table[name].kind == "list":
@@ -361,6 +367,10 @@ class _Checker:
             raise self.fail(n, f"{name}() takes positional arguments only", "RG201")
         first = n.args[0] if n.args else None
         if name in AGGREGATES and isinstance(first, ast.Name) and first.id in self.scope.items:
+            group_list = self.scope.group_list
+            if group_list is not None and first.id != group_list:
+                raise self.fail(n, f"inside the values of a group, {name}() runs over the grouped list "
+                                   f"'{group_list}' only")
             return self._aggregate(n, name, first.id)
         spec = SCALAR_FUNCTIONS.get(name)
         if spec is None:
@@ -395,7 +405,8 @@ class _Checker:
                 raise self.fail(n.args[1], f"the expression in {func}() must give a {body_type.kind}, "
                                            f"not a {body.type}", "RG202")
         result = BOOLEAN if func in ("any", "all") else NUMBER
-        return Aggregate(result, *self.pos(n), func, list_name, body)  # type: ignore[arg-type]
+        source = "derived" if list_name in self.scope.derived_lists else "field"
+        return Aggregate(result, *self.pos(n), func, list_name, body, source)  # type: ignore[arg-type]
 
     def _want(self, x: Node, kind: str, what: str) -> None:
         if x.type.kind != kind:

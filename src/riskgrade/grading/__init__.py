@@ -10,7 +10,7 @@ The result types, from the inside out: an engine grades a chunk of typed columns
 
 from .grader import Counts, GradedChunk, Grader
 from .options import DEFAULT_KEEP, GradeOptions
-from .run import GradeResult, grade_entity, grade_into, grade_source
+from .run import GradeResult, column_report, grade_entity, grade_into, grade_source, resolver_for
 
-__all__ = ["DEFAULT_KEEP", "Counts", "GradeOptions", "GradeResult", "GradedChunk", "Grader", "grade_entity",
-           "grade_into", "grade_source"]
+__all__ = ["DEFAULT_KEEP", "Counts", "GradeOptions", "GradeResult", "GradedChunk", "Grader", "column_report",
+           "grade_entity", "grade_into", "grade_source", "resolver_for"]

@@ -12,7 +12,7 @@ import json
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -23,14 +23,13 @@ from ..backends import batch
 from ..backends.base import Backend, PackGrades
 from ..compiler.program import CompiledField, Program
 from ..errors import OptionError
-from ..results.rejects import RowReject
-from ..results.tables import LONG_SCHEMA, VALUE_TYPES, interleave, long_table, wide_table
+from ..resolve import ENTITY_ID, ColumnReport, Resolver
+from ..results.rejects import RowReject, merge_problems
+from ..results.tables import LONG_SCHEMA, derived_type, interleave, long_table, wide_table
 from ..table import RawChunk, Table
 from ..table.convert import RowErrors, convert_column
 from ..table.ids import SeenIds
 from .options import GradeOptions
-
-ID_COLUMNS = ("entity_id", "id")
 
 
 @dataclass
@@ -54,6 +53,8 @@ class GradedChunk:
     wide: pa.Table
     rejects: list[RowReject]
     rows: np.ndarray  # source row number of each graded entity (the rows of ``wide``)
+    headers: tuple[str, ...] = ()  # the input's column names, as the source writes them
+    applies: dict[str, tuple[int, int]] | None = None  # pack -> (rows it applies to, rows in the chunk)
 
 
 class Grader:
@@ -70,10 +71,16 @@ class Grader:
         self.options = options
         self.as_of = options.as_of
         self.params = options.params
-        self.id_column = options.id_column
         self.derived_names = _derived_column_names(self.programs)
+        self._declared_by: dict[str, list[str]] = {}  # field -> the packs declaring it
+        for p in self.programs:
+            for f in p.fields:
+                self._declared_by.setdefault(f.name, []).append(p.pack_id)
+        _check_kept(options, self.derived_names)
+        self.resolver = Resolver(self.programs, options.mapping, carried=options.carried,
+                                 keep=options.keep or (), id_column=options.id_column)
         # input columns carried through; None until the first chunk shows which defaults are present
-        self.kept: list[str] | None = list(options.keep) if options.keep is not None else None
+        self.kept: list[str] | None = None
         self._pack_schema = _long_schema(self.programs, self.derived_names)
         self._seen = SeenIds()
 
@@ -84,9 +91,16 @@ class Grader:
             schema = schema.insert(i, pa.field(name, pa.string()))
         return schema
 
+    def report(self, source: str, headers: tuple[str, ...],
+               applies: dict[str, tuple[int, int]] | None = None) -> ColumnReport:
+        """The column report of a source (see ``resolve.report``)."""
+        return self.resolver.report(source, headers, applies)
+
     def grade_chunk(self, chunk: RawChunk) -> GradedChunk:
+        headers = tuple(chunk.table.column_names)
+        chunk = self.resolver.chunk(chunk)
         n = chunk.table.num_rows
-        ids = _entity_ids(chunk, self.id_column)
+        ids = _entity_ids(chunk)
         errors: RowErrors = {}
         cache: dict[CompiledField, Any] = {}
         all_grades: list[PackGrades] = []
@@ -97,24 +111,34 @@ class Grader:
             all_grades.append(grades)
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)
+            if self.options.strict and grades.undecided is not None:
+                for i in np.flatnonzero(grades.undecided):
+                    reasons.setdefault(int(i), []).append((program.pack_id, _undecided_reason(grades, int(i))))
         for i, errs in errors.items():
             bad = {f for f, _, _ in errs}
             # a value that could not be read is not also "missing": report it once
             kept_reasons = [x for x in reasons.get(i, []) if not (x[1][3] == "RG402" and x[1][0] in bad)]
-            reasons[i] = [(None, (f, v, r, "RG400")) for f, v, r in errs] + kept_reasons
+            # a column several packs declare is converted once per pack: each unreadable cell once,
+            # with every pack that declares the field
+            once = {(f, repr(v), r): (f, v, r) for f, v, r in errs}.values()
+            reasons[i] = [(pack, (f, v, r, "RG400")) for f, v, r in once for pack in self._declared_by[f]] \
+                + kept_reasons
         keep = np.ones(n, dtype=bool)
         keep[list(reasons)] = False
-        rejects = [RowReject(int(chunk.row_numbers[i]), ids[i].as_py(), f, v, r, code, pack)
-                   for i in sorted(reasons) for pack, (f, v, r, code) in reasons[i]]
+        rejects = [RowReject(int(chunk.row_numbers[i]), ids[i].as_py(),
+                             merge_problems((pack, f, v, r, code) for pack, (f, v, r, code) in reasons[i]))
+                   for i in sorted(reasons)]
         tables = [_with_as_of(long_table(g, ids, keep, self.derived_names[g.program.pack_id]), self.as_of)
                   for g in all_grades]
         if self.kept is None:  # decided on the first chunk, so every chunk has the same columns
-            self.kept = [c for c in self.options.keep_if_present if c in chunk.table.column_names]
+            present = [c for c in self.options.keep_if_present if c in chunk.table.column_names]
+            self.kept = list(dict.fromkeys(present + list(self.options.keep or ())))
         kept = {c: _text_column(chunk.table, c, keep) for c in self.kept}
         tables = [_insert_after_id(t, kept) for t in tables]
         long = interleave(tables, self.schema)
         wide = _insert_after_id(wide_table(tables, [p.pack_id for p in self.programs]), kept)
-        return GradedChunk(long, wide, rejects, chunk.row_numbers[keep])
+        applies = {g.program.pack_id: (int(g.applies.sum()), n) for g in all_grades}
+        return GradedChunk(long, wide, rejects, chunk.row_numbers[keep], headers, applies)
 
     def _drop_repeated_ids(self, result: GradedChunk) -> GradedChunk:
         """Reject every later row of an entity id already graded in this run (chunks come in order)."""
@@ -126,18 +150,17 @@ class Grader:
         keep = ~repeated
         per_pack = result.long.num_rows // max(1, len(ids))
         rejects = result.rejects + [
-            RowReject(int(row), ids[i], "entity_id", ids[i], f"duplicate entity id: first seen at row {int(f)}; "
-                      "each entity must appear once", "RG405")
+            RowReject.one(int(row), ids[i], "entity_id", ids[i], f"duplicate entity id: first seen at row {int(f)}; "
+                          "each entity must appear once", "RG405")
             for i, (row, f) in enumerate(zip(result.rows, first)) if f >= 0]
         rejects.sort(key=lambda r: r.row)
-        return GradedChunk(result.long.filter(pa.array(np.repeat(keep, per_pack))),
-                           result.wide.filter(pa.array(keep)), rejects, result.rows[keep])
+        return replace(result, long=result.long.filter(pa.array(np.repeat(keep, per_pack))),
+                       wide=result.wide.filter(pa.array(keep)), rejects=rejects, rows=result.rows[keep])
 
-    @staticmethod
-    def _column(f: CompiledField, chunk: RawChunk, cache: dict[CompiledField, Any], errors: RowErrors) -> Any:
+    def _column(self, f: CompiledField, chunk: RawChunk, cache: dict[CompiledField, Any], errors: RowErrors) -> Any:
         if f not in cache:
             raw = chunk.table.column(f.name) if f.name in chunk.table.column_names else None
-            cache[f] = convert_column(f, raw, chunk.table.num_rows, errors)
+            cache[f] = convert_column(f, self.resolver.values(f, raw), chunk.table.num_rows, errors)
         return cache[f]
 
     def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts, workers: int | None = None) -> Iterator[GradedChunk]:
@@ -169,6 +192,14 @@ class Grader:
         return result
 
 
+def _undecided_reason(grades: PackGrades, i: int) -> tuple[str, Any, str, str]:
+    program = grades.program
+    missing = [name for name, gap in zip(program.gap_names, grades.gaps[i]) if gap]
+    return (missing[0] if missing else "applies_when", None,
+            f"cannot tell whether pack {program.pack_id} applies: {', '.join(missing) or 'data'} missing "
+            "(strict grading)", "RG406")
+
+
 def _text_column(table: pa.Table, name: str, keep: np.ndarray) -> pa.Array:
     if name not in table.column_names:
         return pa.nulls(int(keep.sum()), pa.string())
@@ -193,24 +224,31 @@ def _with_as_of(table: pa.Table, as_of: dt.date) -> pa.Table:
     return table.add_column(4, "as_of", pa.array([as_of] * table.num_rows, type=pa.date32()))
 
 
-def _entity_ids(chunk: RawChunk, id_column: str | None) -> pa.Array:
-    """Entity ids as text; a row without one is called ``row-<source row number>``."""
-    names = [id_column] if id_column else list(ID_COLUMNS)
-    for name in names:
-        if name in chunk.table.column_names:
-            col = chunk.table.column(name).combine_chunks()
-            if pa.types.is_floating(col.type) and pc.all(pc.equal(col, pc.floor(col))).as_py() is not False:
-                col = col.cast(pa.int64())  # 1.0 from a spreadsheet means id "1"
-            text = pc.utf8_trim_whitespace(col.cast(pa.string()))
-            empty = pc.fill_null(pc.equal(text, ""), True)
-            return pc.if_else(empty, _row_labels(chunk), text) if pc.any(empty).as_py() else text
-    if id_column:
-        raise OptionError(f"the input has no column '{id_column}' for entity ids")
+def _entity_ids(chunk: RawChunk) -> pa.Array:
+    """Entity ids as text (the column resolved as ``entity_id``); a row without one is called
+    ``row-<source row number>``."""
+    if ENTITY_ID in chunk.table.column_names:
+        col = chunk.table.column(ENTITY_ID).combine_chunks()
+        if pa.types.is_floating(col.type) and pc.all(pc.equal(col, pc.floor(col))).as_py() is not False:
+            col = col.cast(pa.int64())  # 1.0 from a spreadsheet means id "1"
+        text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+        empty = pc.fill_null(pc.equal(text, ""), True)
+        return pc.if_else(empty, _row_labels(chunk), text) if pc.any(empty).as_py() else text
     return _row_labels(chunk)
 
 
 def _row_labels(chunk: RawChunk) -> pa.Array:
     return pa.array([f"row-{r}" for r in chunk.row_numbers.tolist()], type=pa.string())
+
+
+def _check_kept(options: GradeOptions, derived: dict[str, dict[str, str]]) -> None:
+    """A kept column named like a derived value would be written twice (an unreadable Parquet file)."""
+    names = {column for per_pack in derived.values() for column in per_pack.values()}
+    clash = [k for k in options.keep or () if k in names]
+    if clash:
+        raise OptionError(f"--keep {', '.join(clash)}: a derived value of the packs has that name, so the column "
+                          "would be written twice; rename the input column (or map it to another name in a "
+                          "mapping file) and keep it under that name")
 
 
 def _derived_column_names(programs: Sequence[Program]) -> dict[str, dict[str, str]]:
@@ -232,5 +270,5 @@ def _long_schema(programs: Sequence[Program], names: dict[str, dict[str, str]]) 
             column = names[p.pack_id][name]
             if column not in seen:
                 seen.add(column)
-                fields.append(pa.field(column, VALUE_TYPES[cexpr.node.type.kind]))
+                fields.append(pa.field(column, derived_type(cexpr.node)))
     return pa.schema(fields)

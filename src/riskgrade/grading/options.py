@@ -11,17 +11,23 @@ datetime.date(2026, 11, 1)
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-from typing import Any, Mapping, Sequence
+from os import PathLike
+from typing import Any, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..backends.base import resolve_params
 from ..compiler.program import Program
 from ..errors import OptionError
+from ..model.mapping import RegistryMapping
+from ..resolve import DEFAULT_CARRIED
+from ..results.tables import OUTPUT_COLUMNS
+from ..source.mapping_source import LoadedMapping, mapping_from_data, read_mapping
 
 # Input columns carried into every record when present: what a bureau files grades under.
-DEFAULT_KEEP = ("name", "city", "county", "station", "grid")
+DEFAULT_KEEP = DEFAULT_CARRIED
 
 
 class GradeOptions(BaseModel):
@@ -31,12 +37,21 @@ class GradeOptions(BaseModel):
     - ``params``: pack parameters by name (e.g. ``{"region": "fujian"}``);
     - reading: ``chunk_rows`` per chunk, the text ``encoding`` (default: detected), the xlsx ``sheet``
       (default: the first), the ``id_column`` (default: ``entity_id`` or ``id``);
-    - results: ``keep``, input columns carried into every record (absent ones come out empty);
-      without it, those of ``keep_if_present`` the input has (default: name, city, county, station,
-      grid); ``explain``, an ``explanation`` column (JSON text) on every record.
+    - resolving: ``mapping``, what the registry calls the packs' columns and values (a YAML file's
+      path, a dict of the same shape, or a ``RegistryMapping``);
+    - ``strict``: grade nothing on information the packs lack. An input whose columns do not serve the
+      packs (unknown columns, absent fields a rule needs: the column report's problems) is refused
+      before anything is written (``ColumnsError``), and a row a pack cannot tell it applies to (the
+      data deciding ``applies_when`` is missing, code RG406) is rejected instead of being graded
+      undecided (``applies`` null, the fields in data_gaps);
+    - results: ``keep``, input columns carried into every record besides those of
+      ``keep_if_present`` the input has (default: name, address, city, county, station, grid; absent
+      kept columns come out empty); ``explain``, an ``explanation`` column (JSON text) on every record;
+    - for people: ``lang`` ("en" or "zh") of csv and xlsx headers, levels and messages, and of the
+      rejects' reasons; ``output_encoding`` of CSV output (default UTF-8 with a BOM; e.g. "gb18030").
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     as_of: dt.date
     params: dict[str, Any] = {}
@@ -47,12 +62,39 @@ class GradeOptions(BaseModel):
     keep: tuple[str, ...] | None = None
     keep_if_present: tuple[str, ...] = DEFAULT_KEEP
     explain: bool = False
+    mapping: LoadedMapping | None = None
+    strict: bool = False
+    lang: Literal["en", "zh"] = "en"
+    output_encoding: str | None = None
 
     def __init__(self, **options: Any) -> None:
+        # a mapping file is read here, once, so that its own errors (MappingError, with line and
+        # column) reach the caller as they are
+        options["mapping"] = _mapping(options.get("mapping"))
         try:
             super().__init__(**options)
         except ValidationError as exc:  # one error tree for the caller: OptionError, exit code 2
             raise OptionError("; ".join(_problem(e) for e in exc.errors())) from None
+
+    @field_validator("keep", mode="after")
+    @classmethod
+    def _keep_not_an_output(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        clash = [name for name in value or () if name in OUTPUT_COLUMNS]
+        if clash:
+            raise ValueError(f"{', '.join(repr(c) for c in clash)} is a column the results already have; a "
+                             "kept column of that name would be written twice. Rename the input column "
+                             "(or map it to another name in a mapping file) and keep it under that name")
+        return value
+
+    @field_validator("output_encoding", mode="after")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return codecs.lookup(value).name
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}; use e.g. 'utf-8' or 'gb18030'") from None
 
     @field_validator("as_of", mode="before")
     @classmethod
@@ -98,6 +140,21 @@ class GradeOptions(BaseModel):
     def params_for(self, program: Program) -> dict[str, Any]:
         """The parameters given that ``program`` declares."""
         return {k: v for k, v in self.params.items() if k in program.params}
+
+    @property
+    def carried(self) -> tuple[str, ...]:
+        """Every column carried when present: ``keep_if_present`` then ``keep``."""
+        return tuple(dict.fromkeys((*self.keep_if_present, *(self.keep or ()))))
+
+
+def _mapping(value: Any) -> LoadedMapping | None:
+    if value is None or isinstance(value, LoadedMapping):
+        return value
+    if isinstance(value, (str, PathLike)):
+        return read_mapping(value)
+    if isinstance(value, (Mapping, RegistryMapping)):
+        return mapping_from_data(dict(value) if isinstance(value, Mapping) else value)
+    raise OptionError(f"mapping: give a YAML file's path, a dict or a RegistryMapping, not a {type(value).__name__}")
 
 
 _RECENT: dict[Any, GradeOptions] = {}

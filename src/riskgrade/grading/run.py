@@ -13,14 +13,19 @@ import pyarrow as pa
 
 from ..backends import compiled
 from ..compiler.program import Program
-from ..errors import InputError
+from ..errors import ColumnsError, InputError
 from ..explain.batch import ExplainingSource, with_column
 from ..io.read import EntitySource, open_entities
 from ..io.write import ResultWriter, write_rejects
+from ..resolve import ColumnReport, Resolver
 from ..results.records import EntityResult, PackResult, trusted
+from ..results.localize import SHEETS_ZH, ChineseTables
+from ..results.reject_text import ChineseRejects
 from ..results.rejects import RowReject
 from .grader import Counts, GradedChunk, Grader
 from .options import GradeOptions
+
+OnReport = Callable[[ColumnReport], None]
 
 
 @dataclass
@@ -31,6 +36,9 @@ class GradeResult:
     wide: pa.Table
     rejects: list[RowReject] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
+    report: ColumnReport | None = None  # what each input column was read as; what the input lacks
+    options: GradeOptions | None = field(default=None, repr=False)
+    programs: Sequence[Program] = field(default=(), repr=False)
 
     def to_arrow(self, wide: bool = False) -> pa.Table:
         return self.wide if wide else self.long
@@ -41,77 +49,134 @@ class GradeResult:
     def to_pandas(self, wide: bool = False) -> Any:
         return self.to_arrow(wide).to_pandas()
 
-    def write(self, path: str | PathLike[str]) -> None:
-        """Write the long form (xlsx: plus the wide form) to a file; the format follows the extension."""
-        with ResultWriter(path) as writer:
-            writer.write(self.long, self.wide)
+    def write(self, path: str | PathLike[str], *, lang: str | None = None, encoding: str | None = None) -> None:
+        """Write the long form (xlsx: plus the wide form) to a file; the format follows the extension.
+        ``lang`` and ``encoding`` (CSV) default to the run's options (``lang="zh"``: Chinese csv and xlsx)."""
+        options = self.options
+        lang = lang or (options.lang if options else "en")
+        encoding = encoding or (options.output_encoding if options else None)
+        with result_writer(path, lang, encoding) as writer:
+            long, wide = for_people(writer, lang, self.programs, self.long, self.wide)
+            writer.write(long, wide)
+
+    def write_rejects(self, path: str | PathLike[str], *, lang: str | None = None,
+                      encoding: str | None = None) -> None:
+        """The rejected rows, one line per row (``lang="zh"``: reasons and csv/xlsx headers in Chinese)."""
+        options = self.options
+        lang = lang or (options.lang if options else "en")
+        write_rejects(self.rejects, path, wording=rejects_wording(lang, self.programs),
+                      encoding=encoding or (options.output_encoding if options else None))
 
 
-def grade_source(source: Any, programs: Sequence[Program], options: GradeOptions) -> GradeResult:
-    """Grade a file, DataFrame, Arrow table or list of dicts into one ``GradeResult``."""
+def grade_source(source: Any, programs: Sequence[Program], options: GradeOptions,
+                 on_report: OnReport | None = None) -> GradeResult:
+    """Grade a file, DataFrame, Arrow table or list of dicts into one ``GradeResult``; ``on_report``
+    sees the column report before the first row is graded (``strict``: ColumnsError instead)."""
     grader = Grader(programs, options)
     src = _open(source, grader)
     counts = Counts()
     longs, wides, rejects = [], [], []
-    for chunk in _graded(grader, src, counts):
+    reports: list[ColumnReport] = []
+    for chunk in _graded(grader, src, counts, _collect(reports, on_report)):
         longs.append(chunk.long)
         wides.append(chunk.wide)
         rejects += chunk.rejects
     rejects = _source_rejects(src, counts) + rejects
     long = pa.concat_tables(longs) if longs else _empty(grader)
     wide = pa.concat_tables(wides) if wides else pa.table({"entity_id": pa.array([], pa.string())})
-    return GradeResult(long, wide, sorted(rejects, key=lambda r: r.row), counts)
+    return GradeResult(long, wide, sorted(rejects, key=lambda r: r.row), counts, reports[0] if reports else None,
+                       options, list(programs))
+
+
+def column_report(source: Any, programs: Sequence[Program], options: GradeOptions) -> ColumnReport:
+    """The column report of a source, from its header and its first chunk (graded to learn which packs
+    apply to its rows); nothing is written."""
+    grader = Grader(programs, options)
+    src = _open(source, grader)
+    first = next(iter(src), None)
+    if first is None:
+        return grader.report(src.name, tuple(getattr(src, "columns", None) or ()))
+    chunk = grader.grade_chunk(first)
+    return grader.report(src.name, chunk.headers, chunk.applies)
 
 
 def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str | PathLike[str],
                options: GradeOptions, *, rejects_path: str | PathLike[str] | None = None,
                on_chunk: Callable[[Counts], None] | None = None,
-               names: Sequence[str | None] | None = None) -> tuple[Counts, list[RowReject]]:
+               names: Sequence[str | None] | None = None,
+               on_report: OnReport | None = None) -> tuple[Counts, list[RowReject]]:
     """Grade the sources one after another into ``output``, written atomically; memory stays flat.
 
     ``names`` label each source's rejected rows (``RowReject.source``); ``on_chunk`` sees the counts
-    after each chunk. Returns the counts and the rejected rows (also written to ``rejects_path``).
+    after each chunk, ``on_report`` each source's column report before its first row is written
+    (``strict``: ColumnsError instead, and nothing is written). Returns the counts and the rejected
+    rows (also written to ``rejects_path``).
     """
     grader = Grader(programs, options)
     counts = Counts()
     rejects: list[RowReject] = []
-    with ResultWriter(output) as writer:
+    with result_writer(output, options.lang, options.output_encoding) as writer:
         wrote = False
         for one, name in zip(sources, names or [None] * len(sources)):
             src = _open(one, grader)
-            for chunk in _graded(grader, src, counts):
-                writer.write(chunk.long, chunk.wide)
+            for chunk in _graded(grader, src, counts, on_report):
+                writer.write(*for_people(writer, options.lang, programs, chunk.long, chunk.wide))
                 wrote = True
                 rejects += [replace(r, source=name) for r in chunk.rejects] if name else chunk.rejects
                 if on_chunk:
                     on_chunk(counts)
             rejects += [replace(r, source=name) for r in _source_rejects(src, counts)]
         if not wrote:
-            writer.write(_empty(grader), None)
+            writer.write(*for_people(writer, options.lang, programs, _empty(grader), None))
     rejects.sort(key=lambda r: (r.source or "", r.row))
     if rejects_path is not None:
-        write_rejects(rejects, rejects_path)
+        write_rejects(rejects, rejects_path, wording=rejects_wording(options.lang, programs),
+                      encoding=options.output_encoding)
     return counts, rejects
 
 
+def rejects_wording(lang: str, programs: Sequence[Program]) -> ChineseRejects | None:
+    """How rejects are worded for people in ``lang`` (None: English, as they are made)."""
+    return ChineseRejects(programs) if lang == "zh" else None
+
+
+def result_writer(path: str | PathLike[str], lang: str, encoding: str | None) -> ResultWriter:
+    """The writer of a run's results: sheet names in ``lang``, CSV in ``encoding``."""
+    return ResultWriter(path, sheet_names=SHEETS_ZH if lang == "zh" else ("grades", "overview"), encoding=encoding)
+
+
+def for_people(writer: ResultWriter, lang: str, programs: Sequence[Program], long: pa.Table,
+                wide: pa.Table | None) -> tuple[pa.Table, pa.Table | None]:
+    """The tables in ``lang`` for the formats people open (csv, xlsx); machine formats keep the ids."""
+    if lang != "zh" or writer.format not in ("csv", "xlsx"):
+        return long, wide
+    zh = ChineseTables(programs)
+    return zh.long(long), None if wide is None else zh.wide(wide)
+
+
 def grade_entity(entity: Mapping[str, Any], programs: Sequence[Program], options: GradeOptions) -> EntityResult:
-    """Grade one entity (a dict of field values) with the compiled engine (each pack as straight-line
-    Python, held to the reference engine); raises InputError naming the field when a value cannot be
-    used."""
+    """Grade one entity (a dict of field values, keyed and spelled as a registry writes them) with the
+    compiled engine (each pack as straight-line Python, held to the reference engine); raises
+    InputError naming the field when a value cannot be used."""
     params = _checked(options, programs)
+    resolver = resolver_for(programs, options)
     results = []
     for program in programs:
-        record = compiled.grade_one(program, entity, options.as_of, params[program.pack_id])
+        values = resolver.entity(entity, program)
+        record = compiled.grade_one(program, values, options.as_of, params[program.pack_id])
         if "rejected" in record:
             field_, value, reason, _ = record["rejected"][0]
             raise InputError(f"{reason} (value {value!r})" if value is not None else reason,
                              column=field_, file=f"pack {program.pack_id}")
         results.append(PackResult.of_record(record))
+    if options.strict:
+        applies = {r.pack: (int(r.applies), 1) for r in results}
+        _refuse(resolver.report("<entity>", [str(k) for k in entity], applies), options)
     top = None  # the most severe pack that applies
     for r in results:
         if r.applies and r.rank is not None and (top is None or r.rank < top.rank):
             top = r
-    eid = entity.get("entity_id", entity.get("id"))
+    eid = resolver.entity_id(entity)
     return trusted(EntityResult, {"entity_id": None if eid is None else str(eid), "as_of": options.as_of,
                                   "level": top.level if top else None, "rank": top.rank if top else None,
                                   "color": top.color if top else None, "packs": results})
@@ -133,24 +198,76 @@ def _checked(options: GradeOptions, programs: Sequence[Program]) -> dict[str, di
     return found[2]
 
 
+def resolver_for(programs: Sequence[Program], options: GradeOptions) -> Resolver:
+    """The resolver of these packs and options, kept on the first pack so that grading one entity
+    after another prepares it once."""
+    key = (tuple(id(p) for p in programs), options.carried, options.keep, options.id_column)
+    cache = programs[0].cache.setdefault("resolvers", {}) if programs else {}
+    hit = cache.get(key)
+    if hit is not None and hit[0] is options.mapping and hit[1] == list(programs):
+        return hit[2]
+    resolver = Resolver(programs, options.mapping, carried=options.carried, keep=options.keep or (),
+                        id_column=options.id_column)
+    if len(cache) > 16:
+        cache.clear()
+    cache[key] = (options.mapping, list(programs), resolver)
+    return resolver
+
+
 def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
     o = grader.options
     src = open_entities(source, encoding=o.encoding, chunk_rows=o.chunk_rows, sheet=o.sheet)
-    return ExplainingSource(src, grader.programs, o.as_of, o.params) if o.explain else src
+    return ExplainingSource(src, grader.programs, o.as_of, o.params, grader.resolver) if o.explain else src
 
 
-def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts) -> Any:
+def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
+            on_report: OnReport | None = None) -> Any:
+    first = True
+    seen: set[str] = set()
     for chunk in grader.grade_chunks(src, counts):
+        if first:  # before anything of this source is written: report, and refuse when strict
+            _reported(grader.report(src.name, chunk.headers, chunk.applies), grader.options, on_report)
+            first = False
+        elif set(chunk.headers) - seen:  # JSON Lines and dicts may bring new keys in a later chunk
+            late = tuple(h for h in chunk.headers if h not in seen)
+            where = f"{src.name}, from row {int(chunk.rows[0]) if len(chunk.rows) else '?'}"
+            _reported(grader.resolver.report(where, late, packs=False), grader.options, on_report)
+        seen.update(chunk.headers)
         if isinstance(src, ExplainingSource):
             chunk = replace(chunk, long=src.explained(chunk.long, chunk.rows))
         yield chunk
+    if first:  # an empty source: its header alone
+        _reported(grader.report(src.name, tuple(getattr(src, "columns", None) or ())), grader.options, on_report)
+
+
+def _reported(report: ColumnReport, options: GradeOptions, on_report: OnReport | None) -> None:
+    if on_report is not None:
+        on_report(report)
+    if options.strict:
+        _refuse(report, options)
+
+
+def _refuse(report: ColumnReport, options: GradeOptions) -> None:
+    problems = report.problems(options.lang)
+    if problems:
+        head = f"{report.source}: 按 --strict 不予评级：" if options.lang == "zh" else \
+            f"{report.source}: not graded (strict): "
+        raise ColumnsError(head + "; ".join(problems), report)
+
+
+def _collect(reports: list[ColumnReport], on_report: OnReport | None) -> OnReport:
+    def collect(report: ColumnReport) -> None:
+        reports.append(report)
+        if on_report is not None:
+            on_report(report)
+    return collect
 
 
 def _source_rejects(src: Any, counts: Counts) -> list[RowReject]:
     """The rows a reader could not split into cells, counted in."""
     counts.rows_in += len(src.rejects)
     counts.rejected += len(src.rejects)
-    return [RowReject(r.row, None, "row", None, r.reason, "RG404") for r in src.rejects]
+    return [RowReject.one(r.row, None, "row", None, r.reason, "RG404") for r in src.rejects]
 
 
 def _empty(grader: Grader) -> pa.Table:
@@ -158,4 +275,5 @@ def _empty(grader: Grader) -> pa.Table:
     return with_column(table) if grader.options.explain else table
 
 
-__all__ = ["GradeResult", "GradedChunk", "grade_entity", "grade_into", "grade_source"]
+__all__ = ["GradeResult", "GradedChunk", "column_report", "for_people", "grade_entity", "grade_into", "grade_source",
+           "rejects_wording", "result_writer", "resolver_for"]

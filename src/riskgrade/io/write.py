@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 
 from ..errors import OutputError
-from ..results.rejects import RowReject, rejects_table
+from ..results.rejects import REJECTS_COLUMNS_FOR_PEOPLE, RowReject, Wording, rejects_table
 from .write_csv import CsvSink
 from .write_jsonl import JsonlSink
 from .write_parquet import ParquetSink
@@ -43,7 +43,7 @@ class ResultWriter:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, format: str | None = None,
-                 sheet_names: tuple[str, str] = ("grades", "overview")) -> None:
+                 sheet_names: tuple[str, str] = ("grades", "overview"), encoding: str | None = None) -> None:
         self.path = Path(path)
         self.format = _output_format(self.path, format)
         if self.path.is_dir():
@@ -51,7 +51,7 @@ class ResultWriter:
         fd, self._tmp = _temp_file(self.path)
         self._file = os.fdopen(fd, "wb")
         try:
-            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names)
+            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, encoding)
         except BaseException:
             _drop(None, self._file, self._tmp)
             raise
@@ -115,9 +115,10 @@ class ResultWriter:
         return f"<ResultWriter {str(self.path)!r} format={self.format!r} {self._state}>"
 
 
-def write_table(table: pa.Table, path: str | os.PathLike[str], *, format: str | None = None) -> None:
-    """Write one table to ``path`` atomically, in the format its extension names."""
-    with ResultWriter(path, format=format) as writer:
+def write_table(table: pa.Table, path: str | os.PathLike[str], *, format: str | None = None,
+                encoding: str | None = None) -> None:
+    """Write one table to ``path`` atomically, in the format its extension names (``encoding``: CSV)."""
+    with ResultWriter(path, format=format, encoding=encoding) as writer:
         writer.write(table)
 
 
@@ -125,12 +126,14 @@ def _as_table(data: pa.Table | pa.RecordBatch | None) -> pa.Table | None:
     return pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
 
 
-def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str]) -> Any:
+def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str], encoding: str | None) -> Any:
     if kind == "xlsx":
         from .write_xlsx import XlsxSink  # openpyxl is loaded when a workbook is written, not on import
 
         return XlsxSink(file, name, sheet_names)
-    return {"jsonl": JsonlSink, "csv": CsvSink, "parquet": ParquetSink}[kind](file, name)
+    if kind == "csv":
+        return CsvSink(file, name, encoding)
+    return {"jsonl": JsonlSink, "parquet": ParquetSink}[kind](file, name)
 
 
 def _output_format(path: Path, format: str | None) -> str:
@@ -202,7 +205,17 @@ def _drop(sink: Any, file: Any, path: str) -> None:
         pass
 
 
-def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str]) -> None:
-    """The rejected rows as JSON Lines (or CSV for a ``.csv`` path), written atomically; values as
-    text (``results.rejects``), the same whichever path graded the rows."""
-    write_table(rejects_table(rejects), path)
+def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str], *, wording: Wording | None = None,
+                  encoding: str | None = None) -> None:
+    """The rejected rows, one line per row with every reason, as JSON Lines (or CSV, xlsx, Parquet by
+    the extension), written atomically; values as text (``results.rejects``), the same whichever path
+    graded the rows. CSV and xlsx, for people, leave out the nested ``problems``; with ``wording``
+    (e.g. ``results.reject_text.ChineseRejects``) reasons and, there, headers are in its language."""
+    table = rejects_table(rejects, wording)
+    kind = _output_format(Path(path), None)
+    if kind in ("csv", "xlsx"):
+        table = table.select(list(REJECTS_COLUMNS_FOR_PEOPLE))
+        headers = getattr(wording, "headers", None)
+        if headers:
+            table = table.rename_columns([headers.get(n, n) for n in table.column_names])
+    write_table(table, path, encoding=encoding)

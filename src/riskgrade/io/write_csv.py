@@ -1,4 +1,5 @@
-"""CSV results: UTF-8 with a BOM (so Excel shows Chinese text), a header row, ``\\n`` line ends.
+"""CSV results: UTF-8 with a BOM (so Excel shows Chinese text), or another encoding a bureau's system
+reads (``gb18030``, with no BOM); a header row, ``\\n`` line ends.
 
 Lists are joined with ``;``, booleans are ``true``/``false``, missing values are empty cells.
 Plain columns go through ``pyarrow.csv`` (fast); only columns it cannot write (timestamps,
@@ -8,12 +9,14 @@ objects, nested lists, …) are spelled in Python.
 from __future__ import annotations
 
 import codecs
+import io
 from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..errors import OutputError
 from .write_values import conform, nan_to_null, text_value
 
 LIST_SEP = ";"
@@ -22,20 +25,34 @@ LIST_SEP = ";"
 class CsvSink:
     """Appends tables to a CSV file; the first table's columns make the header."""
 
-    def __init__(self, file: BinaryIO, name: str) -> None:
+    def __init__(self, file: BinaryIO, name: str, encoding: str | None = None) -> None:
         self.file = file
         self.name = name
         self.names: list[str] | None = None
+        self.encoding = None if encoding is None else codecs.lookup(encoding).name
+        if self.encoding in ("utf-8", "utf-8-sig"):
+            self.encoding = None
 
     def write(self, table: pa.Table) -> None:
         table = conform(table, self.names, self.name)
         first = self.names is None
         if first:
             self.names = table.column_names
-            self.file.write(codecs.BOM_UTF8)
+            if self.encoding is None:
+                self.file.write(codecs.BOM_UTF8)
         table = nan_to_null(table)
         table = pa.table([_plain(col) for col in table.columns], names=table.column_names)
-        pacsv.write_csv(table, self.file, pacsv.WriteOptions(include_header=first))
+        if self.encoding is None:
+            pacsv.write_csv(table, self.file, pacsv.WriteOptions(include_header=first))
+            return
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=first))
+        text = buffer.getvalue().decode("utf-8")
+        try:
+            self.file.write(text.encode(self.encoding))
+        except UnicodeEncodeError as exc:
+            raise OutputError(f"{self.name}: {text[exc.start:exc.end]!r} cannot be written in {self.encoding}; "
+                              "write UTF-8 (the default) or gb18030, which hold every character") from None
 
     def finish(self) -> None:
         """Nothing to add: every row is written as it comes."""

@@ -141,7 +141,8 @@ class _Sheet:
 
     def _coloured(self, value: Any, colour: Any) -> Any:
         key = str(colour).strip().lower() if colour is not None else ""
-        style = self.styles.get(_ALIASES.get(key, key))
+        key = _ALIASES.get(key, _ALIASES.get(key[:1], key) if key[1:2] == "（" else key)  # 橙（较大风险）
+        style = self.styles.get(key)
         if style is None:
             return value
         cell = WriteOnlyCell(self.ws, value=value)
@@ -153,14 +154,19 @@ class _Sheet:
 
 def _colour_pairs(names: list[str]) -> list[tuple[int, int]]:
     """(level, colour) column positions: ``color``/``level``, ``overall_color``/``overall_level``,
-    and any other ``<prefix>color`` with a matching ``<prefix>level``."""
+    any other ``<prefix>color`` with a matching ``<prefix>level``, the same in Chinese
+    (``颜色``/``风险等级``); and a Chinese level column without a colour column is coloured by its own
+    value (``橙（较大风险）``)."""
     index = {name: i for i, name in enumerate(names)}
     pairs = []
     for name, i in index.items():
-        if name.endswith("color"):
-            level = index.get(name[: -len("color")] + "level")
-            if level is not None:
-                pairs.append((level, i))
+        for colour, level in (("color", "level"), ("颜色", "风险等级")):
+            if name.endswith(colour):
+                found = index.get(name[: -len(colour)] + level)
+                if found is not None:
+                    pairs.append((found, i))
+    paired = {level for level, _ in pairs}
+    pairs += [(i, i) for name, i in index.items() if name.endswith("风险等级") and i not in paired]
     return pairs
 
 

@@ -67,7 +67,7 @@ TITLES_ZH: dict[str, str] = {
     "RG301": "派生值循环依赖", "RG302": "默认值无效", "RG303": "名称冲突", "RG304": "查找表取值无效",
     "RG305": "等级编号重复", "RG306": "未知等级", "RG307": "未知管控措施", "RG308": "分数段有空缺",
     "RG309": "分数段重叠", "RG310": "规则编号重复", "RG311": "分组上限无对应规则", "RG312": "未知责任层级",
-    "RG313": "不是日期字段",
+    "RG313": "不是日期字段", "RG314": "字段名称冲突", "RG315": "分类取值写法冲突",
     "RG501": "用例结果与预期不符", "RG502": "用例无法评级", "RG503": "测试用例文件无效",
     "RG504": "此环境无法运行 durable 引擎",
 }
@@ -112,8 +112,39 @@ _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [(c, re.compile(p), z) for c
     ("RG310", r"^rule id '(?P<i>.*)' is used twice$", "规则编号“{i}”重复使用"),
     ("RG312", r"^unknown tier '(?P<i>[^']*)'.*$", "未知责任层级“{i}”（请在 controls.tiers 中声明）"),
     ("RG313", r"^'(?P<i>[^']*)' is not a date field of this pack$", "“{i}”不是本规则包的日期字段"),
-    ("RG501", r"^(?:example|case) '(?P<i>[^']*)' \((?P<e>\w+) engine\): (?P<m>.*)$", "用例“{i}”（{e} 引擎）：{m}"),
+    ("RG314", r"^(?P<w>[\w ]+) '(?P<t>.*)' of field '(?P<f>[^']*)' is also the (?P<o>[\w ]+) of field '(?P<g>[^']*)'.*$",
+     "字段“{f}”的名称“{t}”也是字段“{g}”的名称：这样命名的列无法确定对应哪个字段，请修改其中一个"),
+    ("RG315", r"^'(?P<t>.*)' of field '(?P<f>[^']*)' stands for both '(?P<a>[^']*)' and '(?P<b>[^']*)'.*$",
+     "字段“{f}”的“{t}”同时对应取值“{a}”和“{b}”：这样填写的单元格无法确定含义，请只保留在一个取值下"),
+    ("RG501", r"^(?:example|case) '(?P<i>[^']*)' \((?P<e>\w+) engine\): (?P<m>.*)$", "用例“{i}”（{e} 引擎）：{m_case}"),
+    ("RG502", r"^(?:example|case) '(?P<i>[^']*)' could not be graded by the (?P<e>\w+) engine: (?P<m>.*)$",
+     "用例“{i}”无法由 {e} 引擎评级：{m}"),
 ]]
+
+# What a pack test compares, and how a case's outcome reads in Chinese (RG501).
+_EXPECTED_ZH = {"level": "等级", "applies": "是否适用", "score": "得分", "inspection_interval_days": "检查周期（天）",
+                "fired": "触发的规则", "controls": "管控措施", "data_gaps": "缺失数据"}
+_COLOUR_WORDS = {"'red'": "红（重大风险）", "'orange'": "橙（较大风险）", "'yellow'": "黄（一般风险）",
+                 "'blue'": "蓝（低风险）", "True": "是", "False": "否", "None": "无", "'-'": "无", "-": "无"}
+_CASE_PATTERNS = [(re.compile(p), z) for p, z in [
+    (r"^expected derived (?P<k>\S+) (?P<w>.+), got (?P<g>.+)$", "派生值 {k} 应为 {w}，实际为 {g}"),
+    (r"^expected (?P<k>\w+) (?P<w>.+), got (?P<g>.+)$", "{k}应为 {w}，实际为 {g}"),
+    (r"^(?P<k>\w+): unexpected (?P<w>.+), missing (?P<g>.+)$", "{k}：多出 {w}，缺少 {g}"),
+    (r"^entity rejected: (?P<w>.+)$", "对象无法评级：{w}"),
+]]
+
+
+def case_outcome_zh(message: str) -> str:
+    """A pack test's comparison ("expected level 'red', got 'blue'") in Chinese ("等级应为 红（重大风险），
+    实际为 蓝（低风险）"); the standard four levels by colour and label, yes/no as 是/否."""
+    for pattern, template in _CASE_PATTERNS:
+        m = pattern.match(message)
+        if m is not None:
+            g = m.groupdict()
+            k = _EXPECTED_ZH.get(g.get("k", ""), g.get("k", ""))
+            return template.format(k=k, w=_COLOUR_WORDS.get(g["w"], g["w"]), g=_COLOUR_WORDS.get(g.get("g", ""),
+                                                                                                g.get("g", "")))
+    return message
 
 
 def translate(code: str, message: str) -> str:
@@ -130,6 +161,7 @@ def translate(code: str, message: str) -> str:
             groups["in"] = groups["in"].replace("  — in: ", "——表达式：", 1)
         a = groups.get("a", "")
         extra["a_zh"] = f"；此处允许的键：{a}" if a else ""
+        extra["m_case"] = case_outcome_zh(groups.get("m", ""))
         return template.format(**groups, **extra)
     title = TITLES_ZH.get(code)
     return f"{title}：{message}" if title else message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..expr.parse import references
-from ..model import Pack
+from ..model import DerivedGroups, Pack
 from .context import LintContext
 
 
@@ -14,7 +14,11 @@ def expressions(pack: Pack) -> Iterator[tuple[str, str]]:
     if pack.applies_when is not None:
         yield "/applies_when", pack.applies_when
     for name, d in pack.derive.items():
-        yield f"/derive/{name}/expr", d.expr
+        if isinstance(d, DerivedGroups):
+            for value, text in d.values.items():
+                yield f"/derive/{name}/values/{value}", text
+        else:
+            yield f"/derive/{name}/expr", d.expr
     for i, r in enumerate(pack.rules):
         yield f"/rules/{i}/when", r.when
     for key in ("expr", "likelihood", "severity"):
@@ -33,6 +37,7 @@ def names_used(pack: Pack) -> set[str]:
         used |= references(text)
     if pack.inspection is not None and pack.inspection.last_inspection:
         used.add(pack.inspection.last_inspection)
+    used |= {d.group for d in pack.derive.values() if isinstance(d, DerivedGroups)}
     return used
 
 

@@ -7,13 +7,13 @@ from .fields import FieldSpec, ItemField, Parameter
 from .inspection import Campaign, Inspection, Modifier
 from .levels import Level
 from .lifecycle import Lifecycle
-from .pack import BasisDoc, Derived, Pack
+from .pack import BasisDoc, Derived, DerivedGroups, Pack
 from .rules import Rule
 from .scoring import Score, ScoreBand
 from .tables import Band, BandedTable, KeyedTable
 
 __all__ = [
-    "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "Example", "Expectation",
+    "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "DerivedGroups", "Example", "Expectation",
     "FieldSpec", "Inspection", "ItemField", "KeyedTable", "Level", "Lifecycle", "LocalText", "Measure",
     "Modifier", "Pack", "Parameter", "Rule", "Score", "ScoreBand",
 ]

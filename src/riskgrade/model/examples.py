@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from .common import Ident, Strict, Text
 
 
 class Expectation(Strict):
-    """What the panel expects. Only the keys given are checked."""
+    """What the panel expects. Only the keys given are checked. ``applies: undecided``: the data that
+    decides whether the pack applies is missing."""
 
-    applies: bool | None = None
+    applies: bool | Literal["undecided"] | None = None
     level: Ident | None = None
     fired: list[Ident] | None = None
     score: float | None = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field as PField, model_validator
+from pydantic import Field as PField, StringConstraints, model_validator
 
 from .common import Name, Strict, Text
 
@@ -34,12 +34,22 @@ class ItemField(Strict):
 
 
 class FieldSpec(ItemField):
-    """One input of an entity: its type, unit, bounds, label, default and whether it is required."""
+    """One input of an entity: its type, unit, bounds, label, default and whether it is required.
+
+    ``aliases`` are other column names a registry uses for the field (besides its id and labels);
+    ``synonyms`` (category fields) other spellings of a value, by code (``hotel: [酒店, 旅馆]``).
+    Both are matched as headers and cells are: ignoring width, case and spaces.
+    """
 
     type: FieldType  # type: ignore[assignment]
     default: Any = None
     items: dict[Name, ItemField] | None = None
     description: Text | None = None
+    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = PField(
+        [], description="Other column names registries use for this field, e.g. [是否地下, 地下场所]; matched "
+                        "ignoring width, case, spaces and a trailing unit in brackets")
+    synonyms: dict[str, list[Annotated[str, StringConstraints(min_length=1, max_length=200)]]] | None = PField(
+        None, description="Category fields: other spellings of a value, by code, e.g. {hotel: [酒店, 旅馆]}")
 
     @model_validator(mode="after")
     def _items_only_for_lists(self) -> "FieldSpec":
@@ -49,6 +59,7 @@ class FieldSpec(ItemField):
             raise ValueError("'items' is only allowed on fields of type list")
         if self.type == "list" and self.default is not None:
             raise ValueError("a list field cannot have a default")
+        _check_synonyms(self.type, self.values, self.synonyms)
         return self
 
 
@@ -73,6 +84,17 @@ def _check_values(type_: str, values: object) -> None:
         raise ValueError("a category field needs 'values': the codes it may take")
     if type_ != "category" and values is not None:
         raise ValueError("'values' is only allowed on category fields")
+
+
+def _check_synonyms(type_: str, values: object, synonyms: dict[str, list[str]] | None) -> None:
+    if synonyms is None:
+        return
+    if type_ != "category":
+        raise ValueError("'synonyms' is only allowed on category fields")
+    unknown = [code for code in synonyms if code not in (values or ())]
+    if unknown:
+        raise ValueError(f"synonyms for {', '.join(repr(c) for c in unknown)}, which is not a declared "
+                         f"value; synonyms are listed under the code they stand for")
 
 
 def _check_bounds(type_: str, lo: float | None, hi: float | None) -> None:

@@ -45,6 +45,18 @@ class Derived(Strict):
     basis: str | None = None
 
 
+class DerivedGroups(Strict):
+    """The records of a list field grouped by an item field, with values computed per group (e.g. a
+    chemical inventory per identification unit: each unit's S, R and grade). Expressions read the
+    result as a list: ``min(units, grade)``, ``count(units, s >= 1)``."""
+
+    group: Name  # the list field whose records are grouped
+    by: Name  # the item field naming each record's group; records without one form one group
+    values: dict[Name, Expression] = Field(min_length=1)  # computed per group, in this order
+    label: Text | None = None
+    basis: str | None = None
+
+
 class Pack(Strict):
     """A whole rule pack. See ``docs/pack-format.md`` for every key with an example."""
 
@@ -59,7 +71,7 @@ class Pack(Strict):
     parameters: dict[Name, Parameter] = {}
     fields: dict[Name, FieldSpec]
     tables: dict[Name, Annotated[KeyedTable | BandedTable, Field(discriminator="kind")]] = {}
-    derive: dict[Name, Annotated[Derived, BeforeValidator(_derive_from_str)]] = {}
+    derive: dict[Name, Annotated[Derived | DerivedGroups, BeforeValidator(_derive_from_str)]] = {}
     levels: list[Level] = Field(min_length=2)
     score: Score
     rules: list[Rule] = []

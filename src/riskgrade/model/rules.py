@@ -15,7 +15,9 @@ class Rule(Strict):
     """One rule. Effects, applied as the pack's precedence says:
 
     ``points`` (into the score), ``set_level`` (veto, 一票否决: at least this severe),
-    ``raise``/``lower`` (by n levels), ``controls`` (added to the control list).
+    ``raise``/``lower`` (by n levels), ``controls`` (added to the control list), ``data_gap`` (a field,
+    or ``list.item`` for an item field of a list, named in the entity's data gaps: data the panel
+    needs even where the grade could be computed, e.g. a default that stood in for it).
     ``on_missing`` says what an unknown condition means: ``ignore`` (does not fire, the data gap is
     listed), ``worst`` (fires), ``error`` (the entity is rejected).
     """
@@ -32,12 +34,14 @@ class Rule(Strict):
     raise_: int = Field(0, alias="raise", ge=0, le=10)
     lower: int = Field(0, ge=0, le=10)
     controls: list[Ident] = []
+    data_gap: str | None = Field(None, pattern=r"^[^\W\d]\w*(\.[^\W\d]\w*)?$")
     on_missing: OnMissing | None = None
     local_choice: bool = False
     note: Text | None = None
 
     @model_validator(mode="after")
     def _has_effect(self) -> "Rule":
-        if not (self.points or self.set_level or self.raise_ or self.lower or self.controls):
-            raise ValueError("a rule needs at least one effect: points, set_level, raise, lower or controls")
+        if not (self.points or self.set_level or self.raise_ or self.lower or self.controls or self.data_gap):
+            raise ValueError("a rule needs at least one effect: points, set_level, raise, lower, controls "
+                             "or data_gap")
         return self

@@ -33,6 +33,9 @@ def load_graded(source: Any, *, sheet: str | None = None) -> Any:
     """
     table, name = _arrow(source, sheet)
     missing = [c for c in REQUIRED if c not in table.column_names]
+    if missing and {"单位编号", "风险等级"} <= set(table.column_names):
+        raise InputError("this file was written for people (--lang zh: Chinese headers and levels); plans are "
+                         "made from the ids: grade to .jsonl or .parquet, or without --lang zh", file=name)
     if missing:
         raise InputError(f"not a graded results file: no column {', '.join(repr(c) for c in missing)}; "
                          "grade the entities first (riskgrade grade, or plan --grade)", file=name)

@@ -19,7 +19,7 @@ class PackResult(BaseModel):
     pack: str
     pack_version: str
     pack_sha256: str
-    applies: bool
+    applies: bool | None  # None: undecided, the data that decides it is missing (see data_gaps)
     level: str | None
     rank: int | None
     color: str | None
@@ -29,6 +29,7 @@ class PackResult(BaseModel):
     responsible: str | None
     inspection_interval_days: int | None
     next_inspection: dt.date | None
+    inspection_overdue_days: int | None = None
     inspection_modifiers: list[str] = []
     data_gaps: list[str]
     derived: dict[str, Any]

@@ -10,13 +10,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends.base import PackGrades
-from ..scoring.interval import adjustment_ids
-from ..table import Codes, Tri
+from ..expr.nodes import Expr, GroupBy
+from ..scoring.interval import adjustment_ids, overdue_days_numpy
+from ..table import Codes, ListColumn, Tri
 
 CONTRACT_COLUMNS = (
     "entity_id", "pack", "pack_version", "pack_sha256", "applies", "level", "rank", "color", "score",
-    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "inspection_modifiers",
-    "data_gaps",
+    "fired", "controls", "responsible", "inspection_interval_days", "next_inspection", "inspection_overdue_days",
+    "inspection_modifiers", "data_gaps",
 )
 
 LONG_SCHEMA = pa.schema([
@@ -25,12 +26,35 @@ LONG_SCHEMA = pa.schema([
     ("color", pa.string()), ("score", pa.float64()), ("fired", pa.list_(pa.string())),
     ("controls", pa.list_(pa.string())), ("responsible", pa.string()),
     ("inspection_interval_days", pa.int32()), ("next_inspection", pa.date32()),
+    ("inspection_overdue_days", pa.int32()),
     ("inspection_modifiers", pa.list_(pa.string())), ("data_gaps", pa.list_(pa.string())),
 ])
+
+# Every column a grading run writes besides derived values and carried ones: a carried (kept)
+# column may not take one of these names.
+WIDE_COLUMNS = ("overall_level", "overall_rank", "overall_color")
+OUTPUT_COLUMNS = frozenset(CONTRACT_COLUMNS) | {"as_of", "explanation"} | set(WIDE_COLUMNS)
 
 
 # Arrow type of a derived value of each expression kind (strings and categories are text)
 VALUE_TYPES = {"number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_(), "string": pa.string()}
+
+
+def derived_type(node: Expr) -> pa.DataType:
+    """The Arrow type of a derived value; a grouped list is a list of records {key, value…}."""
+    if isinstance(node, GroupBy):
+        return pa.list_(pa.struct([(node.key, pa.string())]
+                                  + [(name, VALUE_TYPES[e.type.kind]) for name, e in node.values]))
+    return VALUE_TYPES[node.type.kind]
+
+
+def list_column(value: ListColumn, node: GroupBy) -> pa.Array:
+    """A grouped list (numpy representation) as an Arrow list<struct> column."""
+    kinds = [(node.key, "string")] + [(name, e.type.kind) for name, e in node.values]
+    children = [value_column(value.items.columns[name], value.items.n, kind) for name, kind in kinds]
+    struct = pa.StructArray.from_arrays(children, fields=list(derived_type(node).value_type))
+    return pa.ListArray.from_arrays(pa.array(np.asarray(value.offsets, dtype=np.int32)), struct,
+                                    type=derived_type(node), mask=pa.array(~np.asarray(value.known, dtype=bool)))
 
 
 def matrix_lists(matrix: np.ndarray, names: Sequence[str]) -> pa.Array:
@@ -61,6 +85,10 @@ def _pick(options: Sequence[Any], index: np.ndarray, arrow_type: pa.DataType) ->
 
 def _float_column(x: np.ndarray) -> pa.Array:
     return pa.array(x, mask=np.isnan(x), type=pa.float64())
+
+
+def _int_column(x: np.ndarray) -> pa.Array:
+    return pa.array(np.where(np.isnan(x), 0, x).astype(np.int32), mask=np.isnan(x), type=pa.int32())
 
 
 def value_column(value: Any, n: int, kind: str) -> pa.Array:
@@ -94,7 +122,9 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
     columns: dict[str, pa.Array] = {
         "entity_id": ids if keep is None or len(idx) == g.n else ids.take(pa.array(idx)),
         "pack": const(p.pack_id), "pack_version": const(p.version), "pack_sha256": const(p.sha256),
-        "applies": pa.array(g.applies[idx], type=pa.bool_()),
+        # null: applicability undecided (the data that decides it is missing; data_gaps name it)
+        "applies": pa.array(g.applies[idx], type=pa.bool_(),
+                            mask=None if g.undecided is None else g.undecided[idx]),
         "level": _pick([lv.id for lv in p.levels], level, pa.string()),
         "rank": pa.array(level + 1, mask=level < 0, type=pa.int32()),
         "color": _pick([lv.color for lv in p.levels], level, pa.string()),
@@ -106,14 +136,17 @@ def long_table(grades: PackGrades, ids: pa.Array, keep: np.ndarray | None = None
                                              mask=np.isnan(interval), type=pa.int32()),
         "next_inspection": pa.array(np.where(np.isnan(due), 0, due).astype(np.int32), mask=np.isnan(due),
                                     type=pa.date32()),
+        "inspection_overdue_days": _int_column(overdue_days_numpy(due, g.as_of)),
         "inspection_modifiers": matrix_lists(
             _rows(g.adjusted, idx) if g.adjusted is not None else np.zeros((n, 0), dtype=bool),
             adjustment_ids(p.inspection)),
-        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.field_names)),
+        "data_gaps": matrix_lists(_rows(g.gaps, idx), list(p.gap_names)),
     }
     for name, cexpr in p.derive:
         column = (derived_names or {}).get(name, name)
-        columns[column] = value_column(_take(g.derived[name], idx), n, cexpr.node.type.kind)
+        value = _take(g.derived[name], idx)
+        columns[column] = (list_column(value, cexpr.node) if isinstance(cexpr.node, GroupBy)
+                           else value_column(value, n, cexpr.node.type.kind))
     return pa.table(columns)
 
 
@@ -123,6 +156,8 @@ def _rows(matrix: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def _take(value: Any, idx: np.ndarray) -> Any:
+    if isinstance(value, ListColumn):
+        return value if len(idx) == len(value.known) else value.take(idx)
     if isinstance(value, Tri):
         return Tri(value.value[idx], value.known[idx])
     if isinstance(value, Codes):

@@ -9,7 +9,8 @@ import pyarrow as pa
 from ..compiler import Program
 from ..errors import EngineError, OptionError
 from ..grading import Counts, GradeOptions, Grader
-from ..io.write import ResultWriter, write_rejects
+from ..grading.run import for_people, rejects_wording, result_writer
+from ..io.write import write_rejects
 from ..results.rejects import REJECTS_SCHEMA, RowReject, from_table
 from .partition import grade_arrow_with_rejects
 
@@ -50,20 +51,21 @@ def grade_dask(ddf: Any, packs: Sequence[Program], options: GradeOptions | None 
     """
     dask, dd = _dask()
     options = _dask_options(options, settings)
-    Grader(list(packs), options)  # the options checked against the packs before any task runs
+    grader = Grader(list(packs), options)  # the options checked against the packs before any task runs
     graded, rejected = [], []
     for i, part in enumerate(ddf.to_delayed()):
         pair = dask.delayed(_grade_part, nout=2)(list(packs), options, part, i)
         graded.append(pair[0])
         rejected.append(pair[1])
-    meta_graded = _pandas(Grader(list(packs), GradeOptions.of(options, keep=())).schema.empty_table())
+    meta_graded = _pandas(Grader(list(packs), GradeOptions.of(options, keep=None)).schema.empty_table())
     meta_rejects = _pandas(REJECTS_SCHEMA.empty_table())
-    return (dd.from_delayed(graded, meta=_with_kept(meta_graded, ddf, options)),
+    return (dd.from_delayed(graded, meta=_with_kept(meta_graded, ddf, options, grader)),
             dd.from_delayed(rejected, meta=meta_rejects))
 
 
-def _with_kept(meta: Any, ddf: Any, options: GradeOptions) -> Any:
-    kept = list(options.keep) if options.keep is not None else [c for c in options.keep_if_present if c in ddf.columns]
+def _with_kept(meta: Any, ddf: Any, options: GradeOptions, grader: Grader) -> Any:
+    present = grader.resolver.plan([str(c) for c in ddf.columns]).targets
+    kept = list(dict.fromkeys([c for c in options.keep_if_present if c in present] + list(options.keep or ())))
     for i, name in enumerate(kept, 1):
         meta.insert(i, name, meta["entity_id"].copy())
     return meta
@@ -98,12 +100,12 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
         ddf = read_dask(source, blocksize=blocksize, encoding=options.encoding)
         graded, rejected = grade_dask(ddf, packs, options)
         counts, rejects = Counts(), []
-        with ResultWriter(output) as writer:
+        with result_writer(output, options.lang, options.output_encoding) as writer:
             g_parts, r_parts = graded.to_delayed(), rejected.to_delayed()
             for g_part, r_part in zip(g_parts, r_parts):
                 g_frame, r_frame = dask.compute(g_part, r_part)
                 table = pa.Table.from_pandas(g_frame, preserve_index=False)
-                writer.write(table, None)
+                writer.write(*for_people(writer, options.lang, packs, table, None))
                 part_rejects = from_table(pa.Table.from_pandas(r_frame, preserve_index=False))
                 rejects += part_rejects
                 n_rejected = len({(r.source, r.row) for r in part_rejects})
@@ -111,7 +113,8 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
                 counts.rejected += n_rejected
         counts.rows_in = counts.graded + counts.rejected
         if rejects_path is not None:
-            write_rejects(rejects, rejects_path)
+            write_rejects(rejects, rejects_path, wording=rejects_wording(options.lang, packs),
+                          encoding=options.output_encoding)
         return counts, rejects
     finally:
         client.close()

@@ -57,3 +57,14 @@ def _adjust_numpy(interval: np.ndarray, adj: CompiledAdjustment) -> np.ndarray:
     if adj.max_days is not None:
         interval = np.minimum(interval, float(adj.max_days))
     return interval
+
+
+def overdue_days(next_due: dt.date | None, as_of: dt.date) -> int | None:
+    """Days an inspection is overdue on ``as_of`` (0 when not yet due; None when there is no due date)."""
+    return None if next_due is None else max(0, (as_of - next_due).days)
+
+
+def overdue_days_numpy(next_due: np.ndarray, as_of: dt.date) -> np.ndarray:
+    """``overdue_days`` over day numbers (days since 1970-01-01; NaN where there is no due date)."""
+    today = float((as_of - dt.date(1970, 1, 1)).days)
+    return np.where(np.isnan(next_due), np.nan, np.maximum(0.0, today - next_due))

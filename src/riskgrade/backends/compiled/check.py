@@ -27,10 +27,10 @@ _FIXED = {
     "as_of", "as_of_md", "params", "gaps", "raw", "errors", "exc", "values", "get", "fired", "reasons", "veto",
     "shift", "controls", "level", "score", "interval", "applied", "days", "due", "undecided", "n", "m", "r", "p", "h", "j",
     "core", "grade", "grade_values", "v", "out", "PACK", "VERSION", "SHA256", "FIELD_NAMES", "MEASURE_IDS", "LEVEL_IDS",
-    "COLORS", "RESPONSIBLE", "LEVEL_CONTROLS", "INTERVALS", "ADJUSTMENTS", "GAP_NAMES", "CONTROL_NAMES",
+    "COLORS", "RESPONSIBLE", "LEVEL_CONTROLS", "INTERVALS", "ADJUSTMENTS", "GAP_NAMES", "CONTROL_NAMES", "DATA_GAPS",
 }
 NAMES = _FIXED | set(HELPERS) | set(BUILTIN_NAMES)
-ATTRIBUTES = {"get", "append", "strip", "isascii", "is_integer", "__class__", "days", "year", "month", "day", "join",
+ATTRIBUTES = {"get", "append", "setdefault", "items", "strip", "isascii", "is_integer", "__class__", "days", "year", "month", "day", "join",
               "date"}
 _PLAIN = (type(None), bool, int, float, str)
 

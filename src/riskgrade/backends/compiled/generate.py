@@ -52,6 +52,8 @@ class _Generator:
         self.index = {f.name: j for j, f in enumerate(program.fields)}
         self.missing = {f.name: (f"m{j}" if f.kind == "list" else f"f{j} is None")
                         for j, f in enumerate(program.fields)}
+        # data gaps as bits of ``gaps``, in the order of the names they stand for (fields, items)
+        self.gap_bit = {f.name: program.field_gaps[j] for j, f in enumerate(program.fields)}
 
     # --- pieces -----------------------------------------------------------------------------------
 
@@ -84,7 +86,7 @@ class _Generator:
         """Each input the expression reads that is missing becomes a data gap (a bit of ``gaps``)."""
         for name in sorted(cexpr.fields, key=lambda n: self.index.get(n, -1)):
             if name in self.index:
-                self.src.line(f"if {self.missing[name]}: gaps |= {literal(1 << self.index[name])}")
+                self.src.line(f"if {self.missing[name]}: gaps |= {literal(1 << self.gap_bit[name])}")
 
     def missing_list(self, names: Any) -> str:
         """A list expression of the missing ones among ``names`` (sorted), for a message."""
@@ -116,17 +118,17 @@ class _Generator:
             src.line(f"{local} = {self.value(cexpr)}")
             self.names[("derived", name)] = local
         derived = ", 'derived': {" + ", ".join(f"{literal(name)}: d{k}" for k, (name, _) in enumerate(p.derive)) + "}"
-        empty = (f"{{'pack': PACK, 'pack_version': VERSION, 'pack_sha256': SHA256, 'applies': False, "
+        empty = (f"{{'pack': PACK, 'pack_version': VERSION, 'pack_sha256': SHA256, 'applies': APPLIES, "
                  f"'level': None, 'rank': None, 'color': None, 'score': None, 'fired': [], 'controls': [], "
                  f"'responsible': None, 'inspection_interval_days': None, 'next_inspection': None, "
-                 f"'inspection_modifiers': [], 'data_gaps': mask_names(gaps, FIELD_NAMES, GAP_NAMES){derived}}}")
+                 f"'inspection_overdue_days': None, 'inspection_modifiers': [], 'data_gaps': mask_names(gaps, DATA_GAPS, GAP_NAMES){derived}}}")
         if p.applies_when is not None:
             a = self.value(p.applies_when)
             with src.block(f"if {a} is None:"):
                 self.note_gaps(p.applies_when)
                 src.line(f"undecided = {self.required_reasons(p.applies_when.fields)}")
                 src.line("if undecided: return {'rejected': undecided}")
-            src.line(f"if {a} is not True: return {empty}")
+            src.line(f"if {a} is not True: return {empty.replace('APPLIES', a)}")  # False, or None: undecided
         fired = self.rules()
         src.line(f"score = {implementation(p.score.method, 'compiled')(p, src, fired, self.value)}")
         src.line("if score is not None and not -INF < score < INF: score = None")
@@ -150,8 +152,10 @@ class _Generator:
                  f"'level': LEVEL_IDS[level], 'rank': level + 1, 'color': COLORS[level], 'score': {score}, "
                  f"'fired': fired, 'controls': mask_names(controls, MEASURE_IDS, CONTROL_NAMES), "
                  f"'responsible': RESPONSIBLE[level], "
-                 f"'inspection_interval_days': {days}, 'next_inspection': {due}, 'inspection_modifiers': {applied}, "
-                 f"'data_gaps': mask_names(gaps, FIELD_NAMES, GAP_NAMES){derived}}}")
+                 f"'inspection_interval_days': {days}, 'next_inspection': {due}, "
+                 f"'inspection_overdue_days': {'None' if due == 'None' else f'overdue_days({due}, as_of)'}, "
+                 f"'inspection_modifiers': {applied}, "
+                 f"'data_gaps': mask_names(gaps, DATA_GAPS, GAP_NAMES){derived}}}")
         self.constants()
         return [f"def core(as_of, params{args}):"] + src.lines + [""]
 
@@ -170,6 +174,8 @@ class _Generator:
             h = f"h{rule.index}"
             since = src.mark()
             src.rename(self.value(rule.when), h, since)
+            if rule.on_missing == "worst":  # h is set below where unknown: no later expression may reuse it
+                src.shared = {k: v for k, v in src.shared.items() if v != h}
             with src.block(f"if {h}:"):
                 self.effects(rule, group)
             with src.block(f"elif {h} is None:"):
@@ -194,6 +200,8 @@ class _Generator:
             src.line(f"shift += {literal(rule.raise_ - rule.lower)}")
         if rule.controls:
             src.line(f"controls |= {literal(sum(1 << m for m in set(rule.controls)))}")
+        if getattr(rule, "gap", None) is not None:  # the rule names data it needs in data_gaps
+            src.line(f"gaps |= {literal(1 << rule.gap)}")
 
     def schedule(self) -> tuple[str, str, str]:
         insp, src = self.p.inspection, self.src
@@ -234,7 +242,7 @@ class _Generator:
         p, c = self.p, self.src.constants
         insp = p.inspection
         c += [f"PACK = {literal(p.pack_id)}", f"VERSION = {literal(p.version)}", f"SHA256 = {literal(p.sha256)}",
-              f"FIELD_NAMES = {self.src.value_text(tuple(f.name for f in p.fields))}",
+              f"DATA_GAPS = {self.src.value_text(tuple(p.gap_names))}",
               f"MEASURE_IDS = {self.src.value_text(tuple(m for m, _ in p.measures))}",
               f"LEVEL_IDS = {self.src.value_text(tuple(lv.id for lv in p.levels))}",
               f"COLORS = {self.src.value_text(tuple(lv.color for lv in p.levels))}",
