@@ -93,3 +93,13 @@ def test_the_grade_path_gives_the_reference_record(full_pack):
     derived = {name: want.pop(name) for name, _ in full_pack.derive}
     assert got.model_dump() == {**want, "derived": derived}
     assert got == riskgrade.results.records.PackResult(**want, derived=derived)
+
+
+def test_riskgrade_compile_prints_the_module(capsys):
+    from riskgrade.cli.main import main
+
+    assert main(["compile", "--rules", str(ROOT / "rules"), "--pack", "fire_safety"]) == 0
+    text = capsys.readouterr().out
+    program = riskgrade.load_packs(ROOT / "rules", pack="fire_safety")[0]
+    assert text == compiled.source(program)
+    assert main(["compile", "--rules", str(ROOT / "rules")]) == 2  # several packs: name one

@@ -15,7 +15,7 @@ from .._version import __version__
 from ..errors import RiskgradeError
 
 # One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
-COMMAND_NAMES = ("grade", "map", "check", "test", "explain", "diff", "plan", "watch", "status", "schema")
+COMMAND_NAMES = ("grade", "map", "check", "test", "compile", "explain", "diff", "plan", "watch", "status", "schema")
 
 
 def commands() -> dict[str, ModuleType]:
