@@ -9,7 +9,8 @@
 from . import api
 from ._version import __version__
 from .api import (ColumnReport, EntityResult, GradeOptions, GradeResult, PackResult, RegistryMapping, RowReject,
-                  check_columns, grade, grade_file, grade_table, load_pack, load_packs, loads_pack)
+                  check_columns, explain_entity, find_entity, grade, grade_file, grade_table, load_pack, load_packs,
+                  loads_pack, read_entities)
 from .compiler import Program
 from .errors import (ColumnsError, Diagnostic, EngineError, InputError, Location, MappingError, OptionError,
                      OutputError, PackError, RiskgradeError)
@@ -49,6 +50,8 @@ __all__ = [
     "api",
     "check_columns",
     "control_list",
+    "explain_entity",
+    "find_entity",
     "grade",
     "grade_file",
     "grade_table",
@@ -59,6 +62,7 @@ __all__ = [
     "loads_pack",
     "plan_inspections",
     "read_capacity",
+    "read_entities",
     "rollup",
     "rollups",
     "write_ledger",

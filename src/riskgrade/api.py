@@ -14,13 +14,19 @@ from __future__ import annotations
 from os import PathLike
 from typing import Any, Callable, Mapping, Sequence
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .compiler import Program
 from .compiler.load import EXAMPLE_PACK, load_pack, load_packs, loads_pack, pack_files
-from .grading import Counts, GradeOptions, GradeResult, column_report, grade_entity, grade_into, grade_source
+from .explain import explain
+from .grading import (Counts, GradeOptions, GradeResult, column_report, grade_entity, grade_into, grade_source,
+                      resolver_for)
 from .grading.suggest import MappingSuggestion, suggest_mapping as _suggest
+from .io.read import open_entities
 from .io.write import write_rejects
 from .model.mapping import RegistryMapping
-from .resolve import ColumnReport
+from .resolve import ENTITY_ID, ColumnReport
 from .results.records import EntityResult, PackResult
 from .results.rejects import RowReject
 
@@ -97,10 +103,65 @@ def suggest_mapping(source: Any, packs: Packs, options: GradeOptions | None = No
     return _suggest(source, _as_list(packs), GradeOptions.of(options, **settings))
 
 
+def read_entities(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> pa.Table:
+    """The entities of a source as ``grade_table`` reads them: one column per input column, cells as the
+    file holds them (before conversion to a pack's types); rows that cannot be split into cells are left
+    out (``grade_table`` reports them). For looking an entity up, e.g. to explain its grade.
+
+    >>> read_entities([{"entity_id": "A", "exits": 3}]).column("exits").to_pylist()
+    [3]
+    """
+    tables = [chunk.table for chunk in open_entities(source, encoding=encoding, sheet=sheet)]
+    if not tables:
+        return pa.table({})
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def find_entity(source: Any, entity_id: str, packs: Packs, options: GradeOptions | None = None,
+                **settings: Any) -> dict[str, Any] | None:
+    """The row of one entity as ``source`` holds it (its own headers and spellings), found by its id
+    under whichever column the registry keeps ids in (the options' mapping and ``id_column`` apply);
+    None when no row has that id. With ``explain_entity``, what a page shows for one entity.
+
+    >>> import datetime as dt
+    >>> find_entity([{"单位编号": "A", "exits": 1}], "A", loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
+    {'单位编号': 'A', 'exits': 1}
+    """
+    options = GradeOptions.of(options, **settings)
+    resolver = resolver_for(_as_list(packs), options)
+    for chunk in open_entities(source, encoding=options.encoding, sheet=options.sheet):
+        header = resolver.plan(chunk.table.column_names).column_of(ENTITY_ID)
+        if header is None:
+            return None
+        ids = pc.utf8_trim_whitespace(chunk.table.column(header).cast(pa.string()))
+        at = pc.index(ids, str(entity_id)).as_py()
+        if at >= 0:
+            return {k: v for k, v in chunk.table.slice(at, 1).to_pylist()[0].items() if v is not None}
+    return None
+
+
+def explain_entity(entity: Mapping[str, Any], packs: Packs, options: GradeOptions | None = None,
+                   **settings: Any) -> dict[str, dict[str, Any]]:
+    """Each pack's explanation (``riskgrade.explain.explain``: fired rules with their evidence, band,
+    vetoes, shifts, controls, interval) of one entity keyed and spelled as a registry writes it.
+
+    >>> import datetime as dt
+    >>> expl = explain_entity({"exits": 1}, loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
+    >>> expl["demo"]["level"]["id"], [r["id"] for r in expl["demo"]["rules"]["fired"]]
+    ('red', ['few_exits'])
+    """
+    options = GradeOptions.of(options, **settings)
+    programs = _as_list(packs)
+    params = options.check(programs)
+    resolver = resolver_for(programs, options)
+    return {p.pack_id: explain(p, resolver.entity(entity, p), options.as_of, params[p.pack_id]) for p in programs}
+
+
 def _as_list(packs: Packs) -> list[Program]:
     return [packs] if isinstance(packs, Program) else list(packs)
 
 
 __all__ = ["EXAMPLE_PACK", "ColumnReport", "EntityResult", "GradeOptions", "GradeResult", "PackResult",
-           "MappingSuggestion", "RegistryMapping", "RowReject", "check_columns", "grade", "grade_file", "grade_table", "load_pack",
-           "load_packs", "loads_pack", "pack_files", "suggest_mapping", "write_rejects"]
+           "MappingSuggestion", "RegistryMapping", "RowReject", "check_columns", "explain_entity", "find_entity", "grade",
+           "grade_file", "grade_table", "load_pack", "load_packs", "loads_pack", "pack_files", "read_entities",
+           "suggest_mapping", "write_rejects"]

@@ -15,7 +15,8 @@ from .._version import __version__
 from ..errors import RiskgradeError
 
 # One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
-COMMAND_NAMES = ("grade", "map", "check", "test", "compile", "explain", "diff", "plan", "watch", "status", "schema")
+COMMAND_NAMES = ("grade", "map", "check", "test", "compile", "explain", "diff", "plan", "watch", "status", "schema",
+                 "serve")
 
 
 def commands() -> dict[str, ModuleType]:

@@ -53,6 +53,7 @@ def compile_pack(src: PackSource) -> Program:
         inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps,
         basis={b.id: b.title for b in pack.basis},
         derived_labels={name: d.label for name, d in pack.derive.items() if d.label is not None},
+        model=pack,
     )
 
 

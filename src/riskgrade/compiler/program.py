@@ -137,6 +137,9 @@ class Program:
     lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
     basis: dict[str, LocalText] = field(default_factory=dict, compare=False)  # basis id -> its title
     derived_labels: dict[str, LocalText] = field(default_factory=dict, compare=False)
+    # The pack as its panel wrote it (model.Pack): labels, notes, basis documents and local-choice marks
+    # for documents such as ``explain.pack_document``. Engines never read it.
+    model: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def field_names(self) -> tuple[str, ...]:

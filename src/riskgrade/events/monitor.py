@@ -256,6 +256,13 @@ class Monitor:
             "history": list(ent["history"]),
         }
 
+    def open_hazards(self) -> list[dict[str, Any]]:
+        """Every hazard not yet rectified, across entities: entity, hazard, severity, status (open or
+        overdue), found and deadline; in the order they were found."""
+        return [{"entity": hz["entity"], "hazard": hz["hazard"], "severity": hz["severity"], "status": hz["status"],
+                 "found": iso(hz["found"]), "deadline": iso(hz["deadline"])}
+                for _, hz in sorted(self.state.hazards.items()) if hz["status"] in ("open", "overdue")]
+
     def rejects(self) -> list[dict[str, Any]]:
         """Every rejected event with its reason, oldest first."""
         return self.journal.rejects()
