@@ -73,9 +73,14 @@ def grade_file(source: Any, packs: Packs, output: str | PathLike[str], options: 
                on_report: Callable[[ColumnReport], None] | None = None,
                **settings: Any) -> tuple[Counts, list[RowReject]]:
     """Grade one source (or a list of files) chunk by chunk into ``output``, written atomically;
-    memory stays flat. Returns the counts and the rejected rows (also written to ``rejects_path``);
+    memory stays flat, however many rows are graded or rejected. Returns the counts and the first
+    1,000 rejected rows (every one is written to ``rejects_path``, in the order of the rows);
     ``on_chunk`` is called with the counts after each chunk, ``on_report`` with each source's column
-    report before its rows are written. Options: as in ``grade_table``."""
+    report before its rows are written. Options: as in ``grade_table``.
+
+    Raises OutputError, before anything is read or written, when ``output`` or ``rejects_path`` is
+    one of the source files (a symbolic or hard link to it too), when both name one file, or when
+    a folder is missing."""
     many = isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, PathLike)) for s in source)
     sources = list(source) if many else [source]
     return grade_into(sources, _as_list(packs), output, GradeOptions.of(options, **settings),

@@ -30,7 +30,7 @@ from . import backends
 from .backends.durable import load_engine
 from .compiler import Program
 from .errors import Diagnostic, EngineError, Location, PackError
-from .source.pack_source import PackSource
+from .source.pack_source import PackSource, read_pack_text
 from .source.yaml_source import load_yaml
 from .model.common import Ident, Strict
 from .table.chunks import RawChunk
@@ -165,7 +165,7 @@ def load_cases(src: PackSource) -> tuple[list[Case], list[Diagnostic]]:
 
 def _read_case_file(path: Path, pack_id: str) -> tuple[list[Case], list[Diagnostic]]:
     try:
-        data, source = load_yaml(path.read_text(encoding="utf-8-sig"), str(path))
+        data, source = load_yaml(read_pack_text(path), str(path))
     except PackError as exc:
         return [], exc.diagnostics
     except (OSError, UnicodeDecodeError) as exc:

@@ -104,7 +104,7 @@ def grade(case: Case, backend: Backend, path: str) -> dict[str, Any]:
     grader = Grader([prog], GradeOptions(as_of=case.as_of, params=case.params), backend=backend)
     result = grader.grade_chunk(RawChunk(raw, np.array([1])))
     if result.rejects:
-        return {"rejected": [(r.field, r.value, r.reason, r.code) for r in result.rejects]}
+        return {"rejected": [(p.field, p.value, p.reason, p.code) for r in result.rejects for p in r.problems]}
     (record,) = result.long.to_pylist()
     return record
 

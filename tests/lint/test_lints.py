@@ -82,6 +82,10 @@ CASES = [
     ("RG616", "points: 5, basis: STD 2}", "points: 5}", "big,"),
     ("RG617", "basis: STD 3", "basis: ISO9001 3", "ISO9001 3"),
     ("RG311", "  method: sum\n", "  method: sum\n  caps: {nogroup: 5}\n", "nogroup"),
+    ("RG618", "  area: {type: number, min: 0}\n", "  area: {type: number, min: 0}\n  ａrea2: {type: number}\n", "ａrea2:"),
+    ("RG618", "values: [shop, hotel, other]", "values: [shop, hotel, other, ｓhop]", "ｓhop]"),
+    ("RG619", "{id: few_exits,", "{id: fеw_exits,", "fеw_exits"),  # a Cyrillic е
+    ("RG619", "values: [shop, hotel, other]", "values: [shop, hotel, оther]", "оther]"),  # a Cyrillic о
 ]
 
 

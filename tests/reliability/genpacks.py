@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
 from riskgrade.model.scoring import SCORE_METHODS
+from riskgrade.table.convert import DATE_MAX, DATE_MIN
 
 # Band and comparison edges the packs use; entities are drawn on them and just beside them.
 EDGES = [0.0, 10.0, 20.0, 100.0]
@@ -119,9 +121,28 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+@dataclass(frozen=True)
+class PackSpec:
+    """The parts of a generated pack that vary; ``render`` turns it into YAML text.
+
+    Drawn as a structure so that a failing example shrinks part by part (fewer rules, a simpler
+    condition, another method), and so that a test can pin one part (``pack_specs(method=...)``)."""
+
+    derive: tuple[tuple[str, str], ...]
+    method: str
+    score: tuple[str, ...]  # the method's own keys, as YAML lines under ``score:``
+    cuts: tuple[float, float, float]  # band edges: blue < cuts[0] <= yellow < cuts[1] <= orange < cuts[2] <= red
+    rules: tuple[str, ...]
+    applies_when: str | None
+    on_missing: str
+
+
 @st.composite
-def packs(draw: st.DrawFn) -> str:
-    """YAML text of a pack that compiles: every score method and effect, bands cut at the edges."""
+def pack_specs(draw: st.DrawFn, method: st.SearchStrategy[str] | None = None,
+               applies: st.SearchStrategy[bool] | None = None) -> PackSpec:
+    """A pack valid by construction: every score method and effect, bands cut at the edges.
+
+    ``method`` and ``applies`` (whether there is an ``applies_when``) default to the usual mix."""
     derive = {}
     for name, leaves in DERIVED.items():
         derive[name] = draw(numbers_from(leaves))
@@ -129,10 +150,10 @@ def packs(draw: st.DrawFn) -> str:
     derive["d5"] = draw(booleans_from(numbers_from(["d3", "x"]), ["d4 == 'mid'", "d4 == tag", "ok"]))
     nums = numbers_from(NUM_LEAVES + ["d1", "d2", "d3"])
     conditions = booleans_from(nums, BOOL_LEAVES + ["d5", "d4 == 'low'"])
-    method = draw(st.sampled_from(list(SCORE_METHODS)))  # every declared method, each with its keys
-    declared = SCORE_METHODS[method]
+    name = draw(st.sampled_from(list(SCORE_METHODS)) if method is None else method)  # every declared method, each with its keys
+    declared = SCORE_METHODS[name]
     rules = [_rule(draw, i, conditions) for i in range(draw(st.integers(1, 6)))]
-    score = [f"  method: {method}"]
+    score = []
     if "base" in declared.requires:
         score.append("  base: 100")
     if "caps" in declared.allows and draw(st.booleans()):
@@ -144,15 +165,30 @@ def packs(draw: st.DrawFn) -> str:
                   "  matrix: [[1, 2, 3], [2, 4, 6], [3, 6, 9]]"]
     cuts = sorted(draw(st.lists(st.sampled_from([-5.0, 0.0, 2.5, 5.0, 10.0, 20.0, 100.0]),
                                 min_size=3, max_size=3, unique=True)))
-    score += ["  bands:", f"    - {{level: blue, max: {cuts[0]}}}",
-              f"    - {{level: yellow, min: {cuts[0]}, max: {cuts[1]}}}",
-              f"    - {{level: orange, min: {cuts[1]}, max: {cuts[2]}}}",
-              f"    - {{level: red, min: {cuts[2]}}}"]
-    applies = f"applies_when: {_quote(draw(conditions))}\n" if draw(st.integers(0, 3)) == 0 else ""
+    has_applies = draw(applies) if applies is not None else draw(st.integers(0, 3)) == 0
+    applies_when = draw(conditions) if has_applies else None
     on_missing = draw(st.sampled_from(["ignore", "ignore", "worst", "error"]))
-    derive_yaml = "".join(f"  {k}: {_quote(v)}\n" for k, v in derive.items())
-    return (HEADER + applies + f"on_missing: {on_missing}\nderive:\n{derive_yaml}" + _TAIL.format(
-        score="\n".join(score), rules="\n".join(rules)))
+    return PackSpec(tuple(derive.items()), name, tuple(score), (cuts[0], cuts[1], cuts[2]), tuple(rules),
+                    applies_when, on_missing)
+
+
+def render(spec: PackSpec) -> str:
+    """The YAML text of a generated pack."""
+    c = spec.cuts
+    score = [f"  method: {spec.method}", *spec.score, "  bands:",
+             f"    - {{level: blue, max: {c[0]}}}",
+             f"    - {{level: yellow, min: {c[0]}, max: {c[1]}}}",
+             f"    - {{level: orange, min: {c[1]}, max: {c[2]}}}",
+             f"    - {{level: red, min: {c[2]}}}"]
+    applies = f"applies_when: {_quote(spec.applies_when)}\n" if spec.applies_when is not None else ""
+    derive_yaml = "".join(f"  {k}: {_quote(v)}\n" for k, v in spec.derive)
+    return (HEADER + applies + f"on_missing: {spec.on_missing}\nderive:\n{derive_yaml}" + _TAIL.format(
+        score="\n".join(score), rules="\n".join(spec.rules)))
+
+
+def packs() -> st.SearchStrategy[str]:
+    """YAML text of a pack that compiles (``pack_specs`` rendered)."""
+    return pack_specs().map(render)
 
 
 def _rule(draw: st.DrawFn, i: int, conditions: st.SearchStrategy[str]) -> str:
@@ -209,8 +245,11 @@ entities = st.fixed_dictionaries({
     "ok": maybe(st.booleans()),
     "cat": maybe(st.sampled_from(["甲", "乙", "c d"])),
     "txt": maybe(texts),
-    "day": maybe(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)) | st.sampled_from(
-        [dt.date(2000, 2, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1)])),
+    # dates across the range entity data may hold, its ends, and just beyond them (rejected)
+    "day": maybe(st.dates(DATE_MIN, DATE_MAX) | st.sampled_from(
+        [dt.date(2000, 2, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1), DATE_MIN, DATE_MAX,
+         DATE_MIN - dt.timedelta(days=1), DATE_MAX + dt.timedelta(days=1), dt.date(1, 1, 1),
+         dt.date(9999, 12, 31)])),
     "rows": maybe(st.lists(st.fixed_dictionaries({
         "v": maybe(numbers), "k": maybe(st.sampled_from(["p", "q"])), "s": maybe(texts)}), max_size=3)),
 })

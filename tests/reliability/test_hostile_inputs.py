@@ -137,30 +137,35 @@ def test_nan_and_infinity_as_floats_in_parquet_and_jsonl_are_rejected(pack, tmp_
         assert levels == {"e0": "blue", "e4": "blue", "e5": "blue", "e6": "red"}, name
 
 
-def test_dates_at_the_ends_of_the_calendar_are_graded(pack):
-    rows = [{"entity_id": d, "kind": "shop", "opened": d} for d in
-            ("0001-01-01", "1899-12-31", "2026-06-30", "2026-07-01", "2999-01-01", "9999-12-31")]
+def test_dates_off_the_calendar_are_rejected_and_its_ends_graded(pack):
+    graded = ("1800-01-01", "1899-12-31", "2026-06-30", "2026-07-01", "2199-12-31")
+    off = ("0001-01-01", "1799-12-31", "2200-01-01", "2999-01-01", "9999-12-31")
+    rows = [{"entity_id": d, "kind": "shop", "opened": d} for d in graded + off]
+    rows += [{"entity_id": f"py-{d}", "kind": "shop", "opened": dt.date.fromisoformat(d)} for d in off]
     result = riskgrade.grade_table(rows, pack, as_of=AS_OF)
     assert_accounted(result, len(rows))
     fired = {rec["entity_id"]: rec["fired"] for rec in result.to_records()}
-    assert fired["0001-01-01"] == ["old"] and fired["9999-12-31"] == [] and fired["2026-07-01"] == []
+    assert fired["1800-01-01"] == ["old"] and fired["2199-12-31"] == [] and fired["2026-07-01"] == []
+    assert {r.entity_id for r in result.rejects} == set(off) | {f"py-{d}" for d in off}
+    assert all(r.field == "opened" and "outside 1800-01-01 … 2199-12-31" in r.reason for r in result.rejects)
 
 
 def test_wrong_python_types_are_rejected_or_read_as_their_text(pack):
     rows = [
         {"entity_id": 1, "kind": "shop", "area": True},          # a boolean is not a number
-        {"entity_id": 2, "kind": "shop", "floors": 10 ** 30},    # whole, huge: fine
+        {"entity_id": 2, "kind": "shop", "floors": 2 ** 53},     # whole, as large as a float holds exactly
         {"entity_id": 3, "kind": "shop", "opened": dt.datetime(2020, 1, 1, 12, 0)},
         {"entity_id": 4, "kind": ["shop"]},                      # a list in a category
         {"entity_id": 5, "kind": "shop", "stock": [{"tonnes": "x"}]},
         {"entity_id": 6, "kind": "shop", "sprinkler": 2},
         {"entity_id": 7, "kind": "shop", "name": "店", "area": {"value": 5}},
         {"entity_id": 8, "kind": "饭店", "area": 1000, "sprinkler": 0},
+        {"entity_id": 9, "kind": "shop", "floors": 10 ** 30},    # whole, but not exactly a float
     ]
     result = riskgrade.grade_table(rows, pack, as_of=AS_OF)
     assert_accounted(result, len(rows))
     assert {(r.row, r.field) for r in result.rejects} == {(1, "area"), (4, "kind"), (5, "stock"), (6, "sprinkler"),
-                                                          (7, "area")}
+                                                          (7, "area"), (9, "floors")}
     graded = {rec["entity_id"]: rec for rec in result.to_records()}
     assert graded["2"]["fired"] == ["tall"] and graded["8"]["fired"] == ["big", "dry"]
 

@@ -54,6 +54,8 @@ def _long_text_aliases(copies: int) -> str:
                           for i in range(1, copies))
 
 
+SANE = with_when("area > 1")
+
 # name -> (pack text, expected code, expected line or None for a file-level diagnostic)
 HOSTILE_YAML = {
     "python/object/apply": ("pack: !!python/object/apply:os.system ['touch pwned']\n", "RG102", 1),
@@ -76,6 +78,22 @@ HOSTILE_YAML = {
     "C0 control": (BASE.replace("title: {en: T}", "title: {en: T\x07}"), "RG101", 3),
     "duplicate key": (BASE + "pack: q\n", "RG105", 15),
     "not a mapping": ("- a\n- b\n", "RG110", 1),
+    # numbers that are not numbers, or sums past what a float holds: the score would be None and
+    # the entity silently least severe
+    "points .nan": (SANE.replace("points: 10", "points: .nan"), "RG113", 14),
+    "points .inf": (SANE.replace("points: 10", "points: -.inf"), "RG113", 14),
+    "points that overflow": (SANE.replace("points: 10}", "points: 1.0e+308}\n  - {id: b2, when: 'area > 2', "
+                                          "points: 1.0e+308}"), "RG316", 15),
+    "base that overflows": (SANE.replace("method: sum", "method: sum\n  base: 1.7e+308").replace(
+        "points: 10", "points: 1.0e+308"), "RG316", 15),
+    "band min .inf": (SANE.replace("{level: red, min: 10}", "{level: red, min: .inf}"), "RG113", 12),
+    "matrix .nan": (SANE.replace("method: sum", "method: matrix\n  likelihood: '1'\n  severity: '1'\n"
+                                 "  matrix: [[.nan]]"), "RG113", 14),
+    "table entry .nan": (SANE + "tables: {t: {kind: keyed, entries: {a: .nan}}}\n", "RG113", 15),
+    "negative interval": (SANE + "inspection: {interval_days: {blue: -5}}\n", "RG113", 15),
+    "interval of 8,000 years": (SANE + "inspection: {interval_days: {blue: 3000000}}\n", "RG113", 15),
+    "multiplier .inf": (SANE + "inspection:\n  interval_days: {blue: 5}\n  modifiers: [{id: m, when: 'area > 1', "
+                        "multiply: .inf}]\n", "RG113", 17),
 }
 
 HOSTILE_EXPRESSIONS = {
@@ -144,6 +162,16 @@ def test_hostile_expression_is_refused_inside_its_rule(name):
     assert d.location.col >= 21  # inside the quoted expression, not at the start of the line
 
 
+def test_check_locates_a_value_that_is_not_a_number(tmp_path, capsys):
+    from riskgrade.cli.main import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HOSTILE_YAML["points .nan"][0], encoding="utf-8")
+    assert main(["check", str(bad), "--format", "json", "--no-tests"]) == 1
+    (d,) = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["severity"] == "error"]
+    assert (d["code"], d["line"], d["pointer"], d["rule_id"]) == ("RG113", 14, "/rules/0/points", "big")
+
+
 def test_a_file_over_16_mib_is_refused_before_parsing(tmp_path):
     path = tmp_path / "huge.yaml"
     with open(path, "w", encoding="utf-8") as f:
@@ -153,6 +181,36 @@ def test_a_file_over_16_mib_is_refused_before_parsing(tmp_path):
         riskgrade.load_pack(path)
     (d,) = info.value.diagnostics
     assert (d.code, d.location.file) == ("RG106", str(path))
+
+
+def test_a_huge_pack_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as f:  # 1.5 GB, sparse: reading it whole would take seconds and the memory
+        f.write(b"pack: p\n")
+        f.seek(1_500_000_000)
+        f.write(b"\xff")  # read whole, it would be refused as not UTF-8 instead
+    with pytest.raises(PackError) as info:
+        riskgrade.load_pack(path)
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [("RG106", "file is larger than 16 MiB")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_check_neither_hangs_on_a_pipe_nor_reads_a_device_for_ever(tmp_path, capsys):
+    """A pipe named *.yaml would block opening until something writes to it; a link to /dev/zero
+    never ends. Both are refused by what they are, before anything is read."""
+    from riskgrade.cli.main import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ok.yaml").write_text(SANE, encoding="utf-8")
+    os.mkfifo(rules / "pipe.yaml")
+    (rules / "zero.yaml").symlink_to("/dev/zero")
+    assert main(["check", str(rules), "--no-tests", "--format", "json"]) == 1
+    found = {Path(d["file"]).name: (d["code"], d["message"])
+             for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["severity"] == "error"}
+    assert found == {"pipe.yaml": ("RG100", "this is a pipe, not a regular file"),
+                     "zero.yaml": ("RG100", "this is a device, not a regular file")}
+    assert main(["check", str(rules / "pipe.yaml"), "--no-tests"]) == 1
 
 
 def test_extreme_literals_that_fit_a_float_are_accepted():

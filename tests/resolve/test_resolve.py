@@ -133,7 +133,7 @@ def test_mapping_errors_are_located_and_checked_against_the_packs(pack):
 
 def test_a_mapping_file_that_is_not_a_mapping_is_refused_where_it_is_wrong(tmp_path):
     path = tmp_path / "m.yaml"
-    path.write_text("columns:\n  a: b\nvalues:\n  f: {no: 1}\nextra: 1\n", encoding="utf-8")
+    path.write_text("columns:\n  a: b\nvalues:\n  f: {true: 1}\nextra: 1\n", encoding="utf-8")
     with pytest.raises(MappingError) as err:
         riskgrade.GradeOptions(as_of=AS_OF, mapping=path)
     assert [str(loc).split(" ")[0] for loc, _ in err.value.problems] == [f"{path}:4:7", f"{path}:5:1"]

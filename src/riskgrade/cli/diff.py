@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diff import diff_packs, render_json, render_markdown, render_text
+from ..io.outputs import check_outputs
 from .common import as_of, param
 
 EXAMPLE = """examples:
@@ -36,6 +37,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs({"-o": args.output}, [args.entities, args.old, args.new])
     report = diff_packs(args.old, args.new, args.entities, as_of=args.as_of or dt.date.today(),
                         params=dict(args.param))
     text = {"json": render_json, "markdown": render_markdown, "text": render_text}[args.format](report)

@@ -15,6 +15,8 @@ from ..explain import explain, render_text
 from ..grading import resolver_for
 from ..io.read import open_entities
 from ..resolve import ENTITY_ID, Resolver
+from ..source.files import RefusedFile, read_limited
+from ..table.ids import normalise_id
 from .check import add_lang
 from .common import add_format, as_of, param
 
@@ -46,14 +48,18 @@ def add_parser(sub: Any) -> None:
     add_format(p)
 
 
+MAX_ENTITY_BYTES = 16 << 20
+
+
 def read_entity(text: str) -> dict[str, Any]:
     """An entity from inline JSON or a .json file. Raises InputError when it is neither."""
     source = text if text.lstrip().startswith("{") else None
     if source is None:
-        path = Path(text)
-        if not path.is_file():
-            raise InputError("not a JSON object and not a file", file=text)
-        source = path.read_text(encoding="utf-8-sig")
+        try:
+            source = read_limited(text, MAX_ENTITY_BYTES).decode("utf-8-sig")
+        except (OSError, RefusedFile, UnicodeDecodeError) as exc:
+            reason = exc.reason if isinstance(exc, RefusedFile) else "not a JSON object and not a readable UTF-8 file"
+            raise InputError(reason, file=text) from None
     try:
         entity = json.loads(source)
     except json.JSONDecodeError as exc:
@@ -71,7 +77,7 @@ def find_row(path: str, entity_id: str, resolver: Resolver) -> dict[str, Any]:
         if name is None:
             raise InputError("no column of entity ids (entity_id, id, 单位编号 …; or --id-column)", file=path)
         for row in chunk.table.to_pylist():
-            if str(row.get(name)).strip() == entity_id:
+            if normalise_id(str(row.get(name))) == normalise_id(entity_id):
                 return row
     raise InputError(f"no row with id {entity_id!r}", file=path)
 

@@ -11,6 +11,7 @@ from ..api import GradeOptions, check_columns, grade_file, load_packs
 from ..errors import ColumnsError
 from ..grading.run import rejects_wording
 from ..resolve import ColumnReport
+from ..io.outputs import check_outputs
 from ..scale.dask import grade_file_dask
 from .common import as_of, param
 
@@ -62,6 +63,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--explain", action="store_true",
                    help="add an 'explanation' column (JSON: fired rules with their inputs, band, vetoes, "
                         "controls, interval) to every record; one slower pass per entity")
+    p.add_argument("--no-escape-formulas", dest="escape_formulas", action="store_false",
+                   help="write text starting with = + - @ as it is (by default such text is stored as text "
+                        "in xlsx and written with a leading ' in CSV, so a spreadsheet never runs it)")
     p.add_argument("--quiet", action="store_true",
                    help="no progress bar, no summary, and of the column report only what is wrong")
 
@@ -72,10 +76,12 @@ def options_from(args: argparse.Namespace) -> GradeOptions:
                         chunk_rows=args.chunk_rows, id_column=args.id_column, encoding=args.input_encoding,
                         sheet=args.sheet, keep=args.keep, explain=getattr(args, "explain", False),
                         mapping=args.map, strict=getattr(args, "strict", False), lang=args.lang,
-                        output_encoding=getattr(args, "encoding", None))
+                        output_encoding=getattr(args, "encoding", None),
+                        escape_formulas=getattr(args, "escape_formulas", True))
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs({"-o": args.output, "--rejects": args.rejects}, [*args.inputs, *args.rules, args.map])
     packs = load_packs(*args.rules, pack=args.pack)
     options = options_from(args)
     sources: Any = args.inputs if len(args.inputs) > 1 else args.inputs[0]
@@ -90,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"riskgrade grade: {exc}", file=sys.stderr)
         print("没有写出任何文件。" if args.lang == "zh" else "nothing was written.", file=sys.stderr)
         return 1
-    _print_rejects(args, packs, rejects)
+    _print_rejects(args, packs, rejects, counts)
     if not args.quiet:
         names = ", ".join(f"{p.pack_id} {p.version}" for p in packs)
         day = options.as_of.isoformat()
@@ -116,13 +122,15 @@ def print_report(report: ColumnReport, lang: str, quiet: bool = False) -> None:
         print(f"{report.source}: {problem}", file=sys.stderr)
 
 
-def _print_rejects(args: argparse.Namespace, packs: Any, rejects: list[Any]) -> None:
+def _print_rejects(args: argparse.Namespace, packs: Any, rejects: list[Any], counts: Any, shown: int = 20) -> None:
+    """The first rejected rows on stderr, then how many more there are and where they all are (a
+    run hands back the first thousand; the counts have them all)."""
     wording = rejects_wording(args.lang, packs)
     label = "未评级：" if args.lang == "zh" else "rejected: "
-    for r in rejects[:20]:
+    for r in rejects[:shown]:
         print(f"{label}{r.text(wording)}", file=sys.stderr)
-    if len(rejects) > 20:
-        more = len(rejects) - 20
+    more = counts.rejected - len({(r.source, r.row) for r in rejects[:shown]})
+    if more > 0:
         if args.lang == "zh":
             tail = f"（全部见 {args.rejects}）" if args.rejects else "（用 --rejects 文件 保存全部）"
             print(f"… 另有 {more} 行未评级{tail}", file=sys.stderr)
@@ -141,7 +149,7 @@ def _run_dask(args: argparse.Namespace, packs: Any, options: GradeOptions) -> in
         raise ColumnsError("; ".join(report.problems(args.lang)), report)
     counts, rejects = grade_file_dask(args.inputs[0], packs, args.output, options, scheduler=args.scheduler,
                                       rejects_path=args.rejects)
-    _print_rejects(args, packs, rejects)
+    _print_rejects(args, packs, rejects, counts)
     if not args.quiet:
         print(f"graded on Dask as of {options.as_of.isoformat()}: {counts}; wrote {args.output}", file=sys.stderr)
     return 1 if counts.rejected else 0
@@ -156,10 +164,13 @@ class _Progress:
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            # the bar draws with escape sequences; the counts it shows are numbers
+            console = Console(file=getattr(sys.stderr, "unfiltered", sys.stderr))
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                transient=True)
+                                transient=True, console=console)
             self.bar.start()
             self.task = self.bar.add_task("grading…")
         return self

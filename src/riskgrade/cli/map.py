@@ -10,6 +10,7 @@ from typing import Any
 
 from ..api import GradeOptions, load_packs, suggest_mapping
 from ..errors import OutputError
+from ..io.outputs import check_outputs
 
 EXAMPLE = """examples:
   riskgrade map 场所台账.xlsx --rules rules/ -o mapping.yaml
@@ -38,6 +39,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs({"-o": args.output}, [args.input, args.map, *args.rules])
     packs = load_packs(*args.rules, pack=args.pack)
     options = GradeOptions(as_of=dt.date.today(), id_column=args.id_column, encoding=args.input_encoding,
                            sheet=args.sheet, keep=args.keep, mapping=args.map)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..api import GradeOptions, grade_table, load_packs
 from ..grading import DEFAULT_KEEP
+from ..io.outputs import check_outputs
 from ..io.write import write_table
 from ..plan.capacity import WorkCalendar, read_capacity
 from ..plan.export import visits_table
@@ -53,11 +54,15 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--grade", action="store_true", help="GRADED is an entity file: grade it first")
     p.add_argument("--as-of", type=as_of, metavar="DATE", help="with --grade: the grading date (default: --from)")
     p.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE", help="a pack parameter")
+    p.add_argument("--no-escape-formulas", dest="escape_formulas", action="store_false",
+                   help="write text starting with = + - @ as it is (by default it is stored as text in xlsx "
+                        "and written with a leading ' in CSV, so a spreadsheet never runs it)")
     p.add_argument("--allow-pack-change", action="store_true",
                    help="plan even when the grades were made with another version of a pack")
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs({"-o": args.output}, [args.graded, args.capacity, *args.rules])
     packs = load_packs(*args.rules, pack=args.pack)
     graded: Any = args.graded
     if args.grade:
@@ -86,9 +91,10 @@ def _grade(args: argparse.Namespace, packs: Any) -> Any:
 
 def _write(args: argparse.Namespace, plan: Any, graded: Any, packs: Any) -> None:
     if Path(args.output).suffix.lower() == ".xlsx":
-        write_ledger(args.output, graded, packs, plan=plan, lang=args.lang, check_sha=not args.allow_pack_change)
+        write_ledger(args.output, graded, packs, plan=plan, lang=args.lang, check_sha=not args.allow_pack_change,
+                     escape_formulas=args.escape_formulas)
         return
-    write_table(visits_table(plan, packs, args.lang), args.output)
+    write_table(visits_table(plan, packs, args.lang), args.output, escape_formulas=args.escape_formulas)
 
 
 def _report(plan: Any, args: argparse.Namespace) -> None:

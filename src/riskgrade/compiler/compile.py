@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from ..errors import PackError
@@ -98,7 +99,7 @@ def _check_gaps(ctx: Context, rules: list[CompiledRule]) -> tuple[tuple[str, ...
         f = ctx.fields.get(head)
         if f is None or (item and item not in {i.name for i in f.items}):
             known = "a field, or list.item for an item field of a list"
-            ctx.error("RG314", f"data_gap '{gap}' is not {known} of this pack", f"/rules/{i}/data_gap",
+            ctx.error("RG317", f"data_gap '{gap}' is not {known} of this pack", f"/rules/{i}/data_gap",
                       rule_id=rule.id)
             continue
         wanted[rule.id] = gap
@@ -126,10 +127,37 @@ def _check_score(ctx: Context, rules: list[CompiledRule]) -> CompiledScore:
                                                                      NUMBER)
     severity = None if spec.severity is None else ctx.expression(spec.severity, "/score/severity", NUMBER)
     base = float(spec.base) if spec.base is not None else method.default_base
+    if method.adds_points or method.rule_points:
+        _check_total(ctx, rules, caps, groups, base if method.adds_points else 0.0)
     return CompiledScore(
         method=spec.method, base=base, groups=groups, caps=caps, expr=expr, likelihood=likelihood, severity=severity,
         matrix=tuple(tuple(float(c) for c in row) for row in spec.matrix) if spec.matrix else None,
         bands=check_bands(ctx))
+
+
+def _check_total(ctx: Context, rules: list[CompiledRule], caps: tuple[float | None, ...],
+                 groups: tuple[str, ...], base: float) -> None:
+    """The fired points (capped per group) and the base must add up to a number: past ~1.8e308 the
+    sum is infinite, no score can be computed and the entity would fall to the least severe level."""
+    cap = dict(zip(groups, caps))
+    compiled_by_id = {r.id: r for r in reversed(rules)}
+    per_group: dict[str, float] = {}
+    total = abs(base)
+    for i, rule in enumerate(ctx.pack.rules):
+        compiled = compiled_by_id.get(rule.id)
+        if compiled is None:
+            continue
+        before = per_group.get(compiled.group, 0.0)
+        now = before + abs(compiled.points)
+        limit = cap.get(compiled.group)
+        now = now if limit is None else min(now, abs(limit))
+        per_group[compiled.group] = now
+        total += now - before
+        if not math.isfinite(total):
+            ctx.error("RG316", "the points of the rules (with the base) can add up to more than a number holds "
+                      "(about 1.8e308): no score could be computed; use smaller points",
+                      f"/rules/{i}/points", rule_id=rule.id)
+            return
 
 
 def _check_controls(ctx: Context) -> tuple[tuple[tuple[int, ...], ...], tuple[str | None, ...]]:

@@ -218,12 +218,12 @@ def _check_groups(ctx: Context, name: str, spec: DerivedGroups) -> CompiledExpr 
     pointer = f"/derive/{name}"
     lst = ctx.fields.get(spec.group)
     if lst is None or lst.kind != "list":
-        ctx.error("RG315", f"'{spec.group}' is not a list field of this pack", f"{pointer}/group")
+        ctx.error("RG318", f"'{spec.group}' is not a list field of this pack", f"{pointer}/group")
         return None
     items = {i.name: i for i in lst.items}
     key = items.get(spec.by)
     if key is None or key.kind not in ("string", "category"):
-        ctx.error("RG315", f"'{spec.by}' is not a text or category item field of '{spec.group}'", f"{pointer}/by")
+        ctx.error("RG318", f"'{spec.by}' is not a text or category item field of '{spec.group}'", f"{pointer}/by")
         return None
     scope = replace(ctx.scope, group_list=spec.group, group={spec.by: key.type})
     values: list[tuple[str, Any]] = []

@@ -159,8 +159,14 @@ def _unary(node: Unary) -> Kernel:
 
 _ARITH: dict[str, Callable[[Value, Value], Value]] = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
-    "//": np.floor_divide, "%": np.remainder, "**": np.power,
+    "//": np.floor_divide, "%": np.remainder, "**": lambda a, b: _power(a, b),
 }
+
+
+def _power(a: Value, b: Value) -> Value:
+    """``a ** b`` with a missing side missing: numpy's ``nan ** 0`` and ``1 ** nan`` are 1, but an
+    unknown number to the power 0 is still unknown (the reference engine says so)."""
+    return np.where(np.isnan(a) | np.isnan(b), np.nan, np.power(a, b))
 
 
 def _arith(node: Arith) -> Kernel:

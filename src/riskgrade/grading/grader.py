@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -28,8 +29,11 @@ from ..results.rejects import RowReject, merge_problems
 from ..results.tables import LONG_SCHEMA, derived_type, interleave, long_table, wide_table
 from ..table import RawChunk, Table
 from ..table.convert import RowErrors, convert_column
-from ..table.ids import SeenIds
+from ..table.ids import SeenIds, normalise_ids
 from .options import GradeOptions
+
+_ROW_BITS = 40  # a first-seen position is (file index << 40) | row number
+_LABEL = re.compile(r"(^|:)row-[0-9]+$")
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Grader:
         self.kept: list[str] | None = None
         self._pack_schema = _long_schema(self.programs, self.derived_names)
         self._seen = SeenIds()
+        self._sources: list[str | None] = []  # the files graded so far, in order
 
     @property
     def schema(self) -> pa.Schema:
@@ -96,11 +101,13 @@ class Grader:
         """The column report of a source (see ``resolve.report``)."""
         return self.resolver.report(source, headers, applies)
 
-    def grade_chunk(self, chunk: RawChunk) -> GradedChunk:
+    def grade_chunk(self, chunk: RawChunk, source: str | None = None) -> GradedChunk:
+        """Grade one chunk; a row without an id is called ``row-<n>``, or ``<source>:row-<n>`` when
+        ``source`` names the file among several graded in one run."""
         headers = tuple(chunk.table.column_names)
         chunk = self.resolver.chunk(chunk)
         n = chunk.table.num_rows
-        ids = _entity_ids(chunk)
+        ids = _entity_ids(chunk, source)
         errors: RowErrors = {}
         cache: dict[CompiledField, Any] = {}
         all_grades: list[PackGrades] = []
@@ -140,22 +147,30 @@ class Grader:
         applies = {g.program.pack_id: (int(g.applies.sum()), n) for g in all_grades}
         return GradedChunk(long, wide, rejects, chunk.row_numbers[keep], headers, applies)
 
-    def _drop_repeated_ids(self, result: GradedChunk) -> GradedChunk:
+    def _drop_repeated_ids(self, result: GradedChunk, source: str | None) -> GradedChunk:
         """Reject every later row of an entity id already graded in this run (chunks come in order)."""
         ids = result.wide.column("entity_id").to_pylist()
-        first = self._seen.add(ids, result.rows)
+        if source not in self._sources:
+            self._sources.append(source)
+        here = self._sources.index(source)
+        first = self._seen.add(ids, result.rows + (here << _ROW_BITS))
         repeated = first >= 0
         if not repeated.any():
             return result
         keep = ~repeated
         per_pack = result.long.num_rows // max(1, len(ids))
         rejects = result.rejects + [
-            RowReject.one(int(row), ids[i], "entity_id", ids[i], f"duplicate entity id: first seen at row {int(f)}; "
-                          "each entity must appear once", "RG405")
+            RowReject.one(int(row), ids[i], "entity_id", ids[i], self._repeated(ids[i], int(f), here), "RG405")
             for i, (row, f) in enumerate(zip(result.rows, first)) if f >= 0]
         rejects.sort(key=lambda r: r.row)
         return replace(result, long=result.long.filter(pa.array(np.repeat(keep, per_pack))),
                        wide=result.wide.filter(pa.array(keep)), rejects=rejects, rows=result.rows[keep])
+
+    def _repeated(self, entity_id: str, first: int, here: int) -> str:
+        where, row = self._sources[first >> _ROW_BITS], first & ((1 << _ROW_BITS) - 1)
+        of = f" of {where}" if first >> _ROW_BITS != here and where else ""
+        label = " (a row without an id is called row-<line>)" if _LABEL.search(entity_id) else ""
+        return f"duplicate entity id: first seen at row {row}{of}{label}; each entity must appear once"
 
     def _column(self, f: CompiledField, chunk: RawChunk, cache: dict[CompiledField, Any], errors: RowErrors) -> Any:
         if f not in cache:
@@ -163,29 +178,31 @@ class Grader:
             cache[f] = convert_column(f, self.resolver.values(f, raw), chunk.table.num_rows, errors)
         return cache[f]
 
-    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts, workers: int | None = None) -> Iterator[GradedChunk]:
+    def grade_chunks(self, chunks: Iterable[RawChunk], counts: Counts, workers: int | None = None,
+                     source: str | None = None) -> Iterator[GradedChunk]:
         """Grade chunk after chunk, in order. numpy and Arrow release the GIL in their kernels, so
         ``workers`` threads grade the next chunks while one is being written; at most
-        ``workers + 1`` chunks are in memory at once."""
+        ``workers + 1`` chunks are in memory at once. ``source`` names the file when a run grades
+        several (ids of rows without one, and where a repeated id was first seen)."""
         workers = workers or min(4, os.cpu_count() or 1)
         it = iter(chunks)
         first = next(it, None)
         if first is None:
             return
-        yield self._count(first, self.grade_chunk(first), counts)  # fixes the kept columns
+        yield self._count(first, self.grade_chunk(first, source), counts, source)  # fixes the kept columns
         with ThreadPoolExecutor(workers) as pool:
             pending: deque[tuple[RawChunk, Future[GradedChunk]]] = deque()
             for chunk in it:
-                pending.append((chunk, pool.submit(self.grade_chunk, chunk)))
+                pending.append((chunk, pool.submit(self.grade_chunk, chunk, source)))
                 if len(pending) > workers:
                     done, future = pending.popleft()
-                    yield self._count(done, future.result(), counts)
+                    yield self._count(done, future.result(), counts, source)
             while pending:
                 done, future = pending.popleft()
-                yield self._count(done, future.result(), counts)
+                yield self._count(done, future.result(), counts, source)
 
-    def _count(self, chunk: RawChunk, result: GradedChunk, counts: Counts) -> GradedChunk:
-        result = self._drop_repeated_ids(result)
+    def _count(self, chunk: RawChunk, result: GradedChunk, counts: Counts, source: str | None) -> GradedChunk:
+        result = self._drop_repeated_ids(result, source)
         counts.rows_in += chunk.table.num_rows
         counts.graded += result.wide.num_rows
         counts.rejected += chunk.table.num_rows - result.wide.num_rows
@@ -224,21 +241,35 @@ def _with_as_of(table: pa.Table, as_of: dt.date) -> pa.Table:
     return table.add_column(4, "as_of", pa.array([as_of] * table.num_rows, type=pa.date32()))
 
 
-def _entity_ids(chunk: RawChunk) -> pa.Array:
-    """Entity ids as text (the column resolved as ``entity_id``); a row without one is called
-    ``row-<source row number>``."""
+def _entity_ids(chunk: RawChunk, source: str | None = None) -> pa.Array:
+    """Entity ids as text (the column resolved as ``entity_id``, ``table.ids.normalise_ids``); a row
+    without one is called ``row-<source row number>`` (``<source>:row-<n>`` when a run grades
+    several files)."""
     if ENTITY_ID in chunk.table.column_names:
-        col = chunk.table.column(ENTITY_ID).combine_chunks()
-        if pa.types.is_floating(col.type) and pc.all(pc.equal(col, pc.floor(col))).as_py() is not False:
-            col = col.cast(pa.int64())  # 1.0 from a spreadsheet means id "1"
-        text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+        text = normalise_ids(_id_text(chunk.table.column(ENTITY_ID).combine_chunks()))
         empty = pc.fill_null(pc.equal(text, ""), True)
-        return pc.if_else(empty, _row_labels(chunk), text) if pc.any(empty).as_py() else text
-    return _row_labels(chunk)
+        return pc.if_else(empty, _row_labels(chunk, source), text) if pc.any(empty).as_py() else text
+    return _row_labels(chunk, source)
 
 
-def _row_labels(chunk: RawChunk) -> pa.Array:
-    return pa.array([f"row-{r}" for r in chunk.row_numbers.tolist()], type=pa.string())
+def _id_text(col: pa.Array) -> pa.Array:
+    """An id column as text: whole floats from a spreadsheet as integers (1.0 is id "1"), nested
+    values as JSON."""
+    if pa.types.is_floating(col.type):
+        x = col.to_numpy(zero_copy_only=False)
+        known = x[~np.isnan(x)]
+        if np.all(np.isfinite(known) & (np.floor(known) == known) & (np.abs(known) <= 2.0 ** 53)):
+            col = col.cast(pa.int64())
+    try:
+        return col.cast(pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                         for v in col.to_pylist()], type=pa.string())
+
+
+def _row_labels(chunk: RawChunk, source: str | None = None) -> pa.Array:
+    prefix = f"{source}:" if source else ""
+    return pa.array([f"{prefix}row-{r}" for r in chunk.row_numbers.tolist()], type=pa.string())
 
 
 def _check_kept(options: GradeOptions, derived: dict[str, dict[str, str]]) -> None:

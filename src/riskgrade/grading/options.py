@@ -25,6 +25,7 @@ from ..model.mapping import RegistryMapping
 from ..resolve import DEFAULT_CARRIED
 from ..results.tables import OUTPUT_COLUMNS
 from ..source.mapping_source import LoadedMapping, mapping_from_data, read_mapping
+from ..table.convert import DATE_MAX, DATE_MIN
 
 # Input columns carried into every record when present: what a bureau files grades under.
 DEFAULT_KEEP = DEFAULT_CARRIED
@@ -49,6 +50,9 @@ class GradeOptions(BaseModel):
       kept columns come out empty); ``explain``, an ``explanation`` column (JSON text) on every record;
     - for people: ``lang`` ("en" or "zh") of csv and xlsx headers, levels and messages, and of the
       rejects' reasons; ``output_encoding`` of CSV output (default UTF-8 with a BOM; e.g. "gb18030").
+    - writing: ``escape_formulas`` (default on), text a spreadsheet would run as a formula (it starts
+      with = + - @, a tab or a carriage return) written as text: a string cell in xlsx, a leading
+      ``'`` in CSV, in the results and in the rejects file.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -66,6 +70,7 @@ class GradeOptions(BaseModel):
     strict: bool = False
     lang: Literal["en", "zh"] = "en"
     output_encoding: str | None = None
+    escape_formulas: bool = True
 
     def __init__(self, **options: Any) -> None:
         # a mapping file is read here, once, so that its own errors (MappingError, with line and
@@ -92,15 +97,25 @@ class GradeOptions(BaseModel):
         if value is None:
             return None
         try:
-            return codecs.lookup(value).name
+            info = codecs.lookup(value)
         except LookupError:
             raise ValueError(f"unknown encoding {value!r}; use e.g. 'utf-8' or 'gb18030'") from None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, hex, zlib: bytes to bytes
+            raise ValueError(f"{value!r} is not a text encoding; use e.g. 'utf-8' or 'gb18030'")
+        return info.name
 
     @field_validator("as_of", mode="before")
     @classmethod
     def _a_date(cls, value: Any) -> Any:
         if isinstance(value, dt.datetime):  # a time of day would be silently dropped
             raise ValueError(f"must be a date, not a date and time ({value!r})")
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _on_calendar(cls, value: dt.date) -> dt.date:
+        if not DATE_MIN <= value <= DATE_MAX:  # the dates entity data may hold, for the same reason
+            raise ValueError(f"{value.isoformat()} is outside {DATE_MIN.isoformat()} … {DATE_MAX.isoformat()}")
         return value
 
     @field_validator("params", mode="before")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import Any, Callable, Mapping, Sequence
@@ -16,16 +17,20 @@ from ..compiler.program import Program
 from ..errors import ColumnsError, InputError
 from ..explain.batch import ExplainingSource, with_column
 from ..io.read import EntitySource, open_entities
-from ..io.write import ResultWriter, write_rejects
+from ..io.outputs import check_outputs
+from ..io.write import ResultWriter, rejects_for_file, write_rejects
 from ..resolve import ColumnReport, Resolver
 from ..results.records import EntityResult, PackResult, trusted
 from ..results.localize import SHEETS_ZH, ChineseTables
 from ..results.reject_text import ChineseRejects
 from ..results.rejects import RowReject
+from ..table.ids import normalise_id
 from .grader import Counts, GradedChunk, Grader
 from .options import GradeOptions
 
 OnReport = Callable[[ColumnReport], None]
+# Rejected rows a file grading hands back (all of them are in the rejects file): enough to show.
+KEEP_REJECTS = 1000
 
 
 @dataclass
@@ -55,7 +60,8 @@ class GradeResult:
         options = self.options
         lang = lang or (options.lang if options else "en")
         encoding = encoding or (options.output_encoding if options else None)
-        with result_writer(path, lang, encoding) as writer:
+        escape = options.escape_formulas if options else True
+        with result_writer(path, lang, encoding, escape) as writer:
             long, wide = for_people(writer, lang, self.programs, self.long, self.wide)
             writer.write(long, wide)
 
@@ -65,7 +71,8 @@ class GradeResult:
         options = self.options
         lang = lang or (options.lang if options else "en")
         write_rejects(self.rejects, path, wording=rejects_wording(lang, self.programs),
-                      encoding=encoding or (options.output_encoding if options else None))
+                      encoding=encoding or (options.output_encoding if options else None),
+                      escape_formulas=options.escape_formulas if options else True)
 
 
 def grade_source(source: Any, programs: Sequence[Program], options: GradeOptions,
@@ -104,35 +111,43 @@ def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str 
                options: GradeOptions, *, rejects_path: str | PathLike[str] | None = None,
                on_chunk: Callable[[Counts], None] | None = None,
                names: Sequence[str | None] | None = None,
-               on_report: OnReport | None = None) -> tuple[Counts, list[RowReject]]:
-    """Grade the sources one after another into ``output``, written atomically; memory stays flat.
+               on_report: OnReport | None = None,
+               keep_rejects: int = KEEP_REJECTS) -> tuple[Counts, list[RowReject]]:
+    """Grade the sources one after another into ``output``, written atomically; memory stays flat,
+    however many rows are graded or rejected.
 
-    ``names`` label each source's rejected rows (``RowReject.source``); ``on_chunk`` sees the counts
+    Every output path is checked before anything is read or written: it is none of the sources, the
+    two outputs are two files, and their folders exist (``io.outputs.check_outputs``). The rejected
+    rows stream into ``rejects_path`` (in the order of the sources, then of their rows); the first
+    ``keep_rejects`` of them are returned too, with the counts. ``names`` label each source's
+    rejected rows (``RowReject.source``) and its rows without an id; ``on_chunk`` sees the counts
     after each chunk, ``on_report`` each source's column report before its first row is written
-    (``strict``: ColumnsError instead, and nothing is written). Returns the counts and the rejected
-    rows (also written to ``rejects_path``).
+    (``strict``: ColumnsError instead, and nothing is written).
     """
     grader = Grader(programs, options)
+    check_outputs({"the output": output, "the rejects file": rejects_path}, sources)
     counts = Counts()
-    rejects: list[RowReject] = []
-    with result_writer(output, options.lang, options.output_encoding) as writer:
+    with ExitStack() as stack:
+        writer = stack.enter_context(result_writer(output, options.lang, options.output_encoding,
+                                                   options.escape_formulas))
+        log = _RejectLog(stack.enter_context(ResultWriter(rejects_path, encoding=options.output_encoding,
+                                                          escape_formulas=options.escape_formulas))
+                         if rejects_path is not None else None, rejects_wording(options.lang, programs), keep_rejects)
         wrote = False
         for one, name in zip(sources, names or [None] * len(sources)):
             src = _open(one, grader)
-            for chunk in _graded(grader, src, counts, on_report):
+            held = _HeldRejects(src, name, counts)
+            for chunk in _graded(grader, src, counts, on_report, name):
                 writer.write(*for_people(writer, options.lang, programs, chunk.long, chunk.wide))
                 wrote = True
-                rejects += [replace(r, source=name) for r in chunk.rejects] if name else chunk.rejects
+                log.add(held.merged(_labelled(chunk.rejects, name), _last_row(chunk)))
                 if on_chunk:
                     on_chunk(counts)
-            rejects += [replace(r, source=name) for r in _source_rejects(src, counts)]
+            log.add(held.merged([], None))
         if not wrote:
             writer.write(*for_people(writer, options.lang, programs, _empty(grader), None))
-    rejects.sort(key=lambda r: (r.source or "", r.row))
-    if rejects_path is not None:
-        write_rejects(rejects, rejects_path, wording=rejects_wording(options.lang, programs),
-                      encoding=options.output_encoding)
-    return counts, rejects
+        log.finish()
+    return counts, log.kept
 
 
 def rejects_wording(lang: str, programs: Sequence[Program]) -> ChineseRejects | None:
@@ -140,9 +155,12 @@ def rejects_wording(lang: str, programs: Sequence[Program]) -> ChineseRejects | 
     return ChineseRejects(programs) if lang == "zh" else None
 
 
-def result_writer(path: str | PathLike[str], lang: str, encoding: str | None) -> ResultWriter:
-    """The writer of a run's results: sheet names in ``lang``, CSV in ``encoding``."""
-    return ResultWriter(path, sheet_names=SHEETS_ZH if lang == "zh" else ("grades", "overview"), encoding=encoding)
+def result_writer(path: str | PathLike[str], lang: str, encoding: str | None,
+                  escape_formulas: bool = True) -> ResultWriter:
+    """The writer of a run's results: sheet names in ``lang``, CSV in ``encoding``, formula-like text
+    written as text unless ``escape_formulas`` is off."""
+    return ResultWriter(path, sheet_names=SHEETS_ZH if lang == "zh" else ("grades", "overview"), encoding=encoding,
+                        escape_formulas=escape_formulas)
 
 
 def for_people(writer: ResultWriter, lang: str, programs: Sequence[Program], long: pa.Table,
@@ -177,9 +195,10 @@ def grade_entity(entity: Mapping[str, Any], programs: Sequence[Program], options
         if r.applies and r.rank is not None and (top is None or r.rank < top.rank):
             top = r
     eid = resolver.entity_id(entity)
-    return trusted(EntityResult, {"entity_id": None if eid is None else str(eid), "as_of": options.as_of,
-                                  "level": top.level if top else None, "rank": top.rank if top else None,
-                                  "color": top.color if top else None, "packs": results})
+    return trusted(EntityResult, {"entity_id": None if eid is None else normalise_id(str(eid)),
+                                  "as_of": options.as_of, "level": top.level if top else None,
+                                  "rank": top.rank if top else None, "color": top.color if top else None,
+                                  "packs": results})
 
 
 _CHECKED: dict[tuple[int, ...], tuple[Any, ...]] = {}
@@ -221,10 +240,10 @@ def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
 
 
 def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
-            on_report: OnReport | None = None) -> Any:
+            on_report: OnReport | None = None, source: str | None = None) -> Any:
     first = True
     seen: set[str] = set()
-    for chunk in grader.grade_chunks(src, counts):
+    for chunk in grader.grade_chunks(src, counts, source=source):
         if first:  # before anything of this source is written: report, and refuse when strict
             _reported(grader.report(src.name, chunk.headers, chunk.applies), grader.options, on_report)
             first = False
@@ -264,15 +283,70 @@ def _collect(reports: list[ColumnReport], on_report: OnReport | None) -> OnRepor
 
 
 def _source_rejects(src: Any, counts: Counts) -> list[RowReject]:
-    """The rows a reader could not split into cells, counted in."""
-    counts.rows_in += len(src.rejects)
-    counts.rejected += len(src.rejects)
-    return [RowReject.one(r.row, None, "row", None, r.reason, "RG404") for r in src.rejects]
+    """The rows a reader could not split into cells since the last call, counted in."""
+    found = src.take_rejects()
+    counts.rows_in += len(found)
+    counts.rejected += len(found)
+    return [RowReject.one(r.row, None, "row", None, r.reason, "RG404") for r in found]
 
 
 def _empty(grader: Grader) -> pa.Table:
     table = grader.schema.empty_table()
     return with_column(table) if grader.options.explain else table
+
+
+class _RejectLog:
+    """Rejected rows as they come: appended to the rejects file (if any), the first ``keep`` kept."""
+
+    def __init__(self, writer: ResultWriter | None, wording: Any, keep: int) -> None:
+        self.writer, self.wording, self.keep = writer, wording, keep
+        self.kept: list[RowReject] = []
+        self.wrote = False
+
+    def add(self, rejects: list[RowReject]) -> None:
+        if not rejects:
+            return
+        if len(self.kept) < self.keep:
+            self.kept += rejects[: self.keep - len(self.kept)]
+        if self.writer is not None:
+            self.writer.write(rejects_for_file(rejects, self.writer.format, self.wording))
+            self.wrote = True
+
+    def finish(self) -> None:
+        if self.writer is not None and not self.wrote:  # a file with its header, saying "none"
+            self.writer.write(rejects_for_file([], self.writer.format, self.wording))
+
+
+class _HeldRejects:
+    """The rows a reader could not split into cells, merged into the graded chunks' rejects in row
+    order. A reader reports such a row as it reads it, which may be ahead of the chunk being
+    written; it is held until a chunk reaches its row (or the source ends)."""
+
+    def __init__(self, src: Any, name: str | None, counts: Counts) -> None:
+        self.src, self.name, self.counts = src, name, counts
+        self.held: list[RowReject] = []
+
+    def merged(self, rejects: list[RowReject], upto: int | None) -> list[RowReject]:
+        """``rejects`` with the reader's rejects up to row ``upto`` (None: all) merged in."""
+        fresh = _labelled(_source_rejects(self.src, self.counts), self.name)
+        if fresh:
+            self.held = sorted(self.held + fresh, key=lambda r: r.row)
+        if not self.held:
+            return rejects
+        cut = len(self.held) if upto is None else next(
+            (i for i, r in enumerate(self.held) if r.row > upto), len(self.held))
+        now, self.held = self.held[:cut], self.held[cut:]
+        return sorted(rejects + now, key=lambda r: r.row) if now else rejects
+
+
+def _labelled(rejects: list[RowReject], name: str | None) -> list[RowReject]:
+    return [replace(r, source=name) for r in rejects] if name else rejects
+
+
+def _last_row(chunk: GradedChunk) -> int:
+    """The last source row a graded chunk covers (graded or rejected)."""
+    last = int(chunk.rows[-1]) if len(chunk.rows) else -1
+    return max([last] + [r.row for r in chunk.rejects])
 
 
 __all__ = ["GradeResult", "GradedChunk", "column_report", "for_people", "grade_entity", "grade_into", "grade_source",

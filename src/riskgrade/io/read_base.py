@@ -6,12 +6,13 @@ holds them. Turning cells into the types a pack declares is the next stage's job
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import InputError, OptionError
 from ..table.chunks import RawChunk, SourceReject
 
 # Characters a spreadsheet or an editor leaves around a header name: whitespace and the BOM.
@@ -29,7 +30,7 @@ class EntitySource:
 
     def __init__(self, name: str, chunk_rows: int) -> None:
         if chunk_rows < 1:
-            raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+            raise OptionError(f"chunk_rows must be at least 1, got {chunk_rows}")
         self.name = name
         self.chunk_rows = chunk_rows
         self.rejects: list[SourceReject] = []
@@ -46,6 +47,11 @@ class EntitySource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} format={self.format!r}>"
 
+    def take_rejects(self) -> list[SourceReject]:
+        """The rows rejected since the last call (so a long run need not hold them all)."""
+        taken, self.rejects = self.rejects, []
+        return taken
+
     def _chunks(self) -> Iterator[RawChunk]:
         """Yield the chunks; subclasses implement this."""
         raise NotImplementedError
@@ -55,6 +61,18 @@ class EntitySource:
 
     def _error(self, message: str, row: int | None = None) -> InputError:
         return InputError(message, file=self.name, row=row)
+
+
+def text_encoding(name: str, file: str) -> str:
+    """The codec name for a text encoding; InputError for an unknown one or a codec that does not
+    turn bytes into text (``rot13``, ``hex``, ``zlib`` …)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}; use e.g. 'utf-8' or 'gb18030'", file=file) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"{name!r} is not a text encoding; use e.g. 'utf-8' or 'gb18030'", file=file)
+    return info.name
 
 
 def clean_names(raw: Sequence[object], file: str) -> list[str]:

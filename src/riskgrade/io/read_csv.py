@@ -26,10 +26,11 @@ import pyarrow.csv as pacsv
 
 from ..errors import InputError
 from ..table.chunks import RawChunk
-from .read_base import EntitySource, clean_names, rechunk, rename
+from .read_base import EntitySource, clean_names, rechunk, rename, text_encoding
 
 SAMPLE_BYTES = 4 << 20  # how much of the file is decoded to choose an encoding
-BLOCK_BYTES = 1 << 20   # pyarrow's parse block; a header row must fit in one
+BLOCK_BYTES = 1 << 20   # pyarrow's parse block; a row must fit in one, so it grows when one does not
+MAX_BLOCK_BYTES = 256 << 20  # a row larger than this is refused rather than read
 
 
 class CsvSource(EntitySource):
@@ -56,26 +57,41 @@ class CsvSource(EntitySource):
         types = {name: pa.string() for name in self._raw_names}
         convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
                                        quoted_strings_can_be_null=True, null_values=[""])
-        with self._reader(counter.on_invalid, convert) as reader:
+        block = BLOCK_BYTES
+        while True:
+            try:
+                yield from self._batches(counter, convert, block)
+                break
+            except _RowTooLarge:
+                # A row (a cell of megabytes) did not fit in a parse block: read on from the first
+                # record not yet handed out, with blocks four times larger.
+                if block >= MAX_BLOCK_BYTES:
+                    raise self._error(f"a row holds more than {MAX_BLOCK_BYTES >> 20} MiB of text; split "
+                                      "the file or shorten that cell", row=counter.line_of_next()) from None
+                block *= 4
+                counter.forget_pending()
+        self._record_rejects(counter.finish())
+
+    def _batches(self, counter: "_LineCounter", convert: pacsv.ConvertOptions, block: int) -> Iterator[RawChunk]:
+        with self._reader(counter.on_invalid, convert, block, skip=counter.next_record - 2) as reader:
             while True:
                 try:
                     batch = reader.read_next_batch()
                 except StopIteration:
                     break
-                except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                except (pa.ArrowInvalid, UnicodeError) as exc:
                     raise self._read_error(exc) from None
                 if batch.num_rows:
                     table = pa.Table.from_batches([batch])
                     rows, placed = counter.place(_cell_breaks(table))
                     self._record_rejects(placed)
                     yield self._tidy(table, rows)
-        self._record_rejects(counter.finish())
 
     @contextmanager
-    def _reader(self, handler: Callable[[Any], str],
-                convert: pacsv.ConvertOptions | None = None) -> Iterator[pacsv.CSVStreamingReader]:
+    def _reader(self, handler: Callable[[Any], str], convert: pacsv.ConvertOptions | None = None,
+                block: int = BLOCK_BYTES, skip: int = 0) -> Iterator[pacsv.CSVStreamingReader]:
         # Serial parsing: pyarrow gives an invalid row's record number only when not threaded.
-        read = pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES)
+        read = pacsv.ReadOptions(use_threads=False, block_size=block, skip_rows_after_names=skip)
         parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=handler)
         with _Utf8Stream(self.path, self.encoding) as stream:
@@ -83,14 +99,22 @@ class CsvSource(EntitySource):
                 # Opening parses the first block already, so it can fail like any later read.
                 reader = pacsv.open_csv(stream, read_options=read, parse_options=parse,
                                         convert_options=convert)
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            except (pa.ArrowInvalid, UnicodeError) as exc:
                 raise self._read_error(exc) from None
             with closing(reader):
                 yield reader
 
     def _read_header(self) -> list[str]:
-        with self._reader(lambda row: "skip") as reader:
-            return list(reader.schema.names)
+        block = BLOCK_BYTES
+        while True:
+            try:
+                with self._reader(lambda row: "skip", block=block) as reader:
+                    return list(reader.schema.names)
+            except _RowTooLarge:
+                if block >= MAX_BLOCK_BYTES:
+                    raise self._error(f"the first rows hold more than {MAX_BLOCK_BYTES >> 20} MiB of text; "
+                                      "is this a CSV file?") from None
+                block *= 4
 
     def _tidy(self, table: pa.Table, rows: np.ndarray) -> RawChunk:
         """Clean names, blank cells to null, and drop rows that hold no value at all."""
@@ -115,11 +139,13 @@ class CsvSource(EntitySource):
             cells = "1 cell" if actual == 1 else f"{actual} cells"
             self._reject(line, f"line has {cells}, header has {expected}: {hint}")
 
-    def _read_error(self, exc: Exception) -> InputError:
+    def _read_error(self, exc: Exception) -> Exception:
         text = str(exc)
+        if "straddles two block boundaries" in text:
+            return _RowTooLarge()
         if text == "Empty CSV file":
             return self._error("the file is empty; the first line must name the columns")
-        if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "UTF-8" in text:
+        if isinstance(exc, UnicodeError) or "UTF8" in text or "UTF-8" in text:
             line = _decode_error_line(self.path, self.encoding)
             hint = " (exports of Chinese spreadsheets are often 'gb18030')" \
                 if self.encoding == "utf-8" else ""
@@ -127,6 +153,10 @@ class CsvSource(EntitySource):
                 f"these bytes are not valid {self.encoding} text, though the start of the file is; "
                 f"re-save the file as UTF-8, or pass its real encoding as encoding={hint}", row=line)
         return self._error(f"cannot read the file as delimited text: {text}")
+
+
+class _RowTooLarge(Exception):
+    """A row did not fit in pyarrow's parse block."""
 
 
 class _LineCounter:
@@ -169,6 +199,14 @@ class _LineCounter:
         placed = [(int(line), r[2], r[3]) for line, r in zip(lines[n:], rejects)]
         return lines[:n], placed
 
+    def forget_pending(self) -> None:
+        """Drop the invalid rows not yet placed: reading again from ``next_record`` reports them again."""
+        self.pending = []
+
+    def line_of_next(self) -> int:
+        """The line where the next record starts."""
+        return self.next_record + self.extra
+
     def finish(self) -> list[tuple[int, int, int]]:
         """Lines of the invalid rows after the last valid one."""
         placed = []
@@ -201,11 +239,7 @@ def detect_encoding(path: Path) -> str:
 
 
 def _check_encoding(encoding: str, file: str) -> str:
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}; use e.g. 'utf-8' or 'gb18030'",
-                         file=file) from None
+    return text_encoding(encoding, file)
 
 
 class _Utf8Stream(io.RawIOBase):
@@ -213,14 +247,17 @@ class _Utf8Stream(io.RawIOBase):
 
     Arrow's CSV reader drops the ``\n`` of a quoted ``\r\n`` when one read ends right after the
     ``\r`` (apache/arrow#51368); holding a trailing ``\r`` back until the next read avoids that.
-    Other encodings are decoded here, so Arrow always sees UTF-8 (and skips a UTF-8 BOM itself).
+    Other encodings are decoded here, so Arrow always sees UTF-8 (and skips a UTF-8 BOM itself);
+    UTF-8 is checked as it passes (a file cut inside a character, bytes past the part the encoding was
+    judged on), because Arrow decodes a malformed row's text to report it, and fails there outside
+    any error a caller could catch.
     """
 
     def __init__(self, path: Path, encoding: str) -> None:
         super().__init__()
         self._file = open(path, "rb")
-        utf8 = encoding in ("utf-8", "utf8", "utf-8-sig")
-        self._decoder = None if utf8 else codecs.getincrementaldecoder(encoding)()
+        self._utf8_in = encoding in ("utf-8", "utf8", "utf-8-sig")
+        self._decoder = codecs.getincrementaldecoder("utf-8" if self._utf8_in else encoding)()
         self._held = b""
 
     def readable(self) -> bool:
@@ -238,9 +275,8 @@ class _Utf8Stream(io.RawIOBase):
                 return data
 
     def _utf8(self, raw: bytes, end: bool) -> bytes:
-        if self._decoder is None:
-            return raw
-        return self._decoder.decode(raw, final=end).encode("utf-8")
+        text = self._decoder.decode(raw, final=end)
+        return raw if self._utf8_in else text.encode("utf-8")
 
     def close(self) -> None:
         self._file.close()
@@ -250,7 +286,7 @@ class _Utf8Stream(io.RawIOBase):
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
         codecs.getincrementaldecoder(encoding)().decode(data, final=False)
-    except UnicodeDecodeError:
+    except UnicodeError:
         return False
     return True
 
@@ -266,7 +302,13 @@ def _decode_error_line(path: Path, encoding: str) -> int | None:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 return line + block[: max(exc.start - len(held), 0)].count(b"\n")
+            except UnicodeError:  # e.g. UTF-16 without its byte-order mark: no position to give
+                return line
             line += block.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeError:  # the file ends inside a character: the last line
+        return line
     return None
 
 

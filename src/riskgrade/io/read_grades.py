@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from ..errors import InputError
 from ..results.tables import LONG_SCHEMA
 from .read import open_entities
+from .write_values import escape_formula, unescape_formulas
 
 GRADES_SCHEMA = LONG_SCHEMA.insert(4, pa.field("as_of", pa.date32()))
 
@@ -33,7 +34,15 @@ def read_grades(path: str | os.PathLike[str], *, sheet: str | None = None) -> pa
         raise InputError(f"cannot read the row: {r.reason}", file=str(path), row=r.row)
     if not chunks:
         raise InputError("the file holds no graded rows", file=str(path))
-    return conform_grades(pa.concat_tables(chunks, promote_options="permissive"), str(path))
+    table = pa.concat_tables(chunks, promote_options="permissive")
+    if src.format == "csv":  # the writer put a ' before text a spreadsheet would run: take it off
+        table = pa.table([unescape_formulas(c) if pa.types.is_string(c.type) else c for c in table.columns],
+                         names=[_unescape_name(n) for n in table.column_names])
+    return conform_grades(table, str(path))
+
+
+def _unescape_name(name: str) -> str:
+    return name[1:] if name[:1] == "'" and escape_formula(name[1:]) == name else name
 
 
 def conform_grades(table: pa.Table, file: str = "<grades>") -> pa.Table:

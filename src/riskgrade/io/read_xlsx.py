@@ -4,6 +4,10 @@ The first non-empty row of the sheet names the columns. Cells keep their kind: n
 (datetimes at midnight become dates), booleans, text (stripped; empty text is null). Formulas give
 the value Excel cached when it last saved the file; a formula never calculated gives null. Of a
 merged range only the top-left cell holds the value; the others are null.
+
+A workbook whose parts declare a DTD (``<!DOCTYPE …>``: entity expansion, external entities) is
+refused before openpyxl parses it: Excel never writes one. A sheet that turns out to be damaged
+half way is an InputError naming the last row read, not a traceback.
 """
 
 from __future__ import annotations
@@ -20,11 +24,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ..errors import InputError
 from ..table.chunks import RawChunk
 from .read_base import EntitySource, clean_names
 from .read_columns import build_column, dates_if_all_midnight
 
-_BAD_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError)
+_BAD_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
+                 SyntaxError, IndexError, AttributeError, EOFError)  # SyntaxError: XML ParseError
+_PROLOG_BYTES = 64 << 10  # a DTD sits before the root element, in the first bytes of a part
 
 
 class XlsxSource(EntitySource):
@@ -48,7 +55,10 @@ class XlsxSource(EntitySource):
     def _rows(self) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
         """(row number, cell values) of every row of the sheet; closes the workbook afterwards."""
         try:
+            self._refuse_dtd()
             book = load_workbook(self.path, read_only=True, data_only=True)
+        except InputError:
+            raise
         except _BAD_WORKBOOK as exc:
             raise self._error(f"not a readable .xlsx workbook: {exc}") from None
         try:
@@ -64,9 +74,32 @@ class XlsxSource(EntitySource):
             # cut the rows and columns to it; ignore it and read every cell there is.
             sheet.reset_dimensions()
             # Read-only mode yields an empty row for every missing row, so positions stay true.
-            yield enumerate(sheet.iter_rows(values_only=True), start=1)
+            yield self._guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
         finally:
             book.close()
+
+    def _guarded(self, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        number = 0
+        while True:
+            try:
+                number, values = next(rows)
+            except StopIteration:
+                return
+            except (*_BAD_WORKBOOK, RecursionError, MemoryError) as exc:
+                raise self._error(f"the sheet is damaged after row {number}: {exc}", row=number + 1) from None
+            yield number, values
+
+    def _refuse_dtd(self) -> None:
+        with zipfile.ZipFile(self.path) as archive:
+            for info in archive.infolist():
+                if not info.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(info) as part:
+                    head = part.read(_PROLOG_BYTES)
+                if b"<!DOCTYPE" in head.upper():
+                    raise self._error(f"part {info.filename} declares a DTD (<!DOCTYPE …>), which Excel never "
+                                      "writes and which could expand entities or read other files; re-save the "
+                                      "workbook in Excel or export it as CSV")
 
     def _chunks(self) -> Iterator[RawChunk]:
         cells: list[list[Any]] = [[] for _ in self.columns]

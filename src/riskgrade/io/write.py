@@ -38,20 +38,25 @@ class ResultWriter:
 
     ``write`` may be called once per chunk; every chunk must have the first chunk's columns. The
     ``wide`` table goes to the second sheet of an xlsx workbook; the other formats hold one table
-    (the long one), so there it is ignored — callers may pass both whatever the format. On leaving the ``with`` block normally the file is completed and moved into
-    place; on an exception the temporary file is removed and the old file stays as it was.
+    (the long one), so there it is ignored — callers may pass both whatever the format. On leaving
+    the ``with`` block normally the file is completed and moved into place; on an exception the
+    temporary file is removed and the old file stays as it was.
+
+    ``escape_formulas`` (default on): text that a spreadsheet would run as a formula is written as
+    text — a string cell in xlsx, a leading ``'`` in CSV (``io.write_values.FORMULA_LIKE``).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, format: str | None = None,
-                 sheet_names: tuple[str, str] = ("grades", "overview"), encoding: str | None = None) -> None:
+                 sheet_names: tuple[str, str] = ("grades", "overview"), encoding: str | None = None,
+                 escape_formulas: bool = True) -> None:
         self.path = Path(path)
         self.format = _output_format(self.path, format)
         if self.path.is_dir():
             raise OutputError(f"{self.path}: this is a folder; give a file name")
         fd, self._tmp = _temp_file(self.path)
-        self._file = os.fdopen(fd, "wb")
+        self._file = _open_fd(fd)
         try:
-            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, encoding)
+            self._sink = _make_sink(self.format, self._file, str(self.path), sheet_names, encoding, escape_formulas)
         except BaseException:
             _drop(None, self._file, self._tmp)
             raise
@@ -116,9 +121,9 @@ class ResultWriter:
 
 
 def write_table(table: pa.Table, path: str | os.PathLike[str], *, format: str | None = None,
-                encoding: str | None = None) -> None:
+                encoding: str | None = None, escape_formulas: bool = True) -> None:
     """Write one table to ``path`` atomically, in the format its extension names (``encoding``: CSV)."""
-    with ResultWriter(path, format=format, encoding=encoding) as writer:
+    with ResultWriter(path, format=format, encoding=encoding, escape_formulas=escape_formulas) as writer:
         writer.write(table)
 
 
@@ -126,13 +131,14 @@ def _as_table(data: pa.Table | pa.RecordBatch | None) -> pa.Table | None:
     return pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
 
 
-def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str], encoding: str | None) -> Any:
+def _make_sink(kind: str, file: Any, name: str, sheet_names: tuple[str, str], encoding: str | None,
+               escape: bool) -> Any:
     if kind == "xlsx":
         from .write_xlsx import XlsxSink  # openpyxl is loaded when a workbook is written, not on import
 
-        return XlsxSink(file, name, sheet_names)
+        return XlsxSink(file, name, sheet_names, escape)
     if kind == "csv":
-        return CsvSink(file, name, encoding)
+        return CsvSink(file, name, encoding, escape)
     return {"jsonl": JsonlSink, "parquet": ParquetSink}[kind](file, name)
 
 
@@ -194,28 +200,47 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _open_fd(fd: int) -> Any:
+    return os.fdopen(fd, "wb")
+
+
 def _drop(sink: Any, file: Any, path: str) -> None:
-    """Abandon a temporary file: let the format writer go, close the file, delete it."""
-    if sink is not None:
-        sink.discard()
-    file.close()
+    """Abandon a temporary file: let the format writer go, close the file, delete it — the last
+    whatever the first two raise (closing flushes, and on a full disk that fails too)."""
     try:
-        os.remove(path)
-    except FileNotFoundError:
+        if sink is not None:
+            sink.discard()
+    except Exception:  # noqa: BLE001 - best effort: the file is deleted next
         pass
+    finally:
+        try:
+            file.close()
+        except OSError:
+            pass
+        finally:
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
 
 
 def write_rejects(rejects: Iterable[RowReject], path: str | os.PathLike[str], *, wording: Wording | None = None,
-                  encoding: str | None = None) -> None:
+                  encoding: str | None = None, escape_formulas: bool = True) -> None:
     """The rejected rows, one line per row with every reason, as JSON Lines (or CSV, xlsx, Parquet by
     the extension), written atomically; values as text (``results.rejects``), the same whichever path
     graded the rows. CSV and xlsx, for people, leave out the nested ``problems``; with ``wording``
     (e.g. ``results.reject_text.ChineseRejects``) reasons and, there, headers are in its language."""
+    table = rejects_for_file(rejects, _output_format(Path(path), None), wording)
+    write_table(table, path, encoding=encoding, escape_formulas=escape_formulas)
+
+
+def rejects_for_file(rejects: Iterable[RowReject], kind: str, wording: Wording | None = None) -> pa.Table:
+    """The rejected rows as a rejects file of format ``kind`` holds them (see ``write_rejects``), so
+    that a run may also write them chunk by chunk with a ``ResultWriter``."""
     table = rejects_table(rejects, wording)
-    kind = _output_format(Path(path), None)
     if kind in ("csv", "xlsx"):
         table = table.select(list(REJECTS_COLUMNS_FOR_PEOPLE))
         headers = getattr(wording, "headers", None)
         if headers:
             table = table.rename_columns([headers.get(n, n) for n in table.column_names])
-    write_table(table, path, encoding=encoding)
+    return table

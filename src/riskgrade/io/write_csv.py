@@ -3,7 +3,9 @@ reads (``gb18030``, with no BOM); a header row, ``\\n`` line ends.
 
 Lists are joined with ``;``, booleans are ``true``/``false``, missing values are empty cells.
 Plain columns go through ``pyarrow.csv`` (fast); only columns it cannot write (timestamps,
-objects, nested lists, …) are spelled in Python.
+objects, nested lists, …) are spelled in Python. Text a spreadsheet would run as a formula (it
+starts with = + - @, a tab or a carriage return) is written with a leading ``'``, header names too,
+unless the writer is told ``escape_formulas=False``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import OutputError
-from .write_values import conform, nan_to_null, text_value
+from .write_values import conform, escape_formula, escape_formulas, nan_to_null, text_value
 
 LIST_SEP = ";"
 
@@ -25,13 +27,16 @@ LIST_SEP = ";"
 class CsvSink:
     """Appends tables to a CSV file; the first table's columns make the header."""
 
-    def __init__(self, file: BinaryIO, name: str, encoding: str | None = None) -> None:
+    def __init__(self, file: BinaryIO, name: str, encoding: str | None = None, escape: bool = True) -> None:
         self.file = file
         self.name = name
+        self.escape = escape
         self.names: list[str] | None = None
         self.encoding = None if encoding is None else codecs.lookup(encoding).name
         if self.encoding in ("utf-8", "utf-8-sig"):
             self.encoding = None
+        # one encoder for the whole file: UTF-16 and UTF-32 write their byte-order mark once, not per chunk
+        self._encoder = None if self.encoding is None else codecs.getincrementalencoder(self.encoding)()
 
     def write(self, table: pa.Table) -> None:
         table = conform(table, self.names, self.name)
@@ -41,7 +46,12 @@ class CsvSink:
             if self.encoding is None:
                 self.file.write(codecs.BOM_UTF8)
         table = nan_to_null(table)
-        table = pa.table([_plain(col) for col in table.columns], names=table.column_names)
+        columns = [_plain(col) for col in table.columns]
+        names = table.column_names
+        if self.escape:
+            columns = [escape_formulas(c) if pa.types.is_string(c.type) else c for c in columns]
+            names = [escape_formula(n) for n in names]
+        table = pa.table(columns, names=names)
         if self.encoding is None:
             pacsv.write_csv(table, self.file, pacsv.WriteOptions(include_header=first))
             return
@@ -49,7 +59,7 @@ class CsvSink:
         pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=first))
         text = buffer.getvalue().decode("utf-8")
         try:
-            self.file.write(text.encode(self.encoding))
+            self.file.write(self._encoder.encode(text))
         except UnicodeEncodeError as exc:
             raise OutputError(f"{self.name}: {text[exc.start:exc.end]!r} cannot be written in {self.encoding}; "
                               "write UTF-8 (the default) or gb18030, which hold every character") from None

@@ -2,7 +2,8 @@
 
 The spelling is fixed so that the same results give byte-identical files: ``json.dumps`` with its
 default separators (``", "`` and ``": "``), non-ASCII characters kept as they are, dates as
-``YYYY-MM-DD``, datetimes ISO 8601, NaN as ``null``.
+``YYYY-MM-DD``, datetimes ISO 8601, NaN as ``null``. The text is built column by column
+(``json_columns``), the same bytes ``json.dumps`` gives row by row in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from .write_values import conform, nan_to_null, to_json
+from .json_columns import json_lines
+from .write_values import conform
 
 
 class JsonlSink:
@@ -28,8 +30,8 @@ class JsonlSink:
             self.names = table.column_names
         if not table.num_rows:
             return
-        lines = [to_json(row) for row in nan_to_null(table).to_pylist()]
-        self.file.write(("\n".join(lines) + "\n").encode("utf-8"))
+        for text in json_lines(table):
+            self.file.write(text)
 
     def finish(self) -> None:
         """Nothing to add: every row is written as it comes."""

@@ -19,6 +19,12 @@ import pyarrow.compute as pc
 
 from ..errors import OutputError
 
+# Text a spreadsheet would take for a formula (or a command: =cmd|' /C calc'!A0) when it opens the
+# file: it starts with = + - @, a tab or a carriage return (OWASP, "CSV injection"). Such text, and
+# text that already starts with quotes before one of them, gets one more leading ' in CSV, so the
+# escape can be undone exactly (``unescape_formulas``).
+FORMULA_LIKE = r"^'*[=+\-@\t\r]"
+
 
 def json_default(value: Any) -> Any:
     """``json.dumps`` fallback for the values Arrow hands back that JSON has no type for."""
@@ -108,3 +114,25 @@ def conform(table: pa.Table, names: list[str] | None, file: str) -> pa.Table:
         raise OutputError(f"{file}: a chunk has different columns from the first one "
                           f"(missing: {missing or 'none'}, unexpected: {extra or 'none'})")
     return table.select(names)
+
+
+def escape_formulas(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A text column with ``'`` before every cell a spreadsheet would read as a formula."""
+    risky = pc.match_substring_regex(col, FORMULA_LIKE)
+    if not pc.any(risky).as_py():
+        return col
+    return pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+
+
+def escape_formula(text: str) -> str:
+    """One text escaped as ``escape_formulas`` escapes a column."""
+    stripped = text.lstrip("'")
+    return "'" + text if stripped[:1] in ("=", "+", "-", "@", "\t", "\r") and stripped else text
+
+
+def unescape_formulas(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """The inverse of ``escape_formulas``: one leading ``'`` dropped where it was added."""
+    added = pc.match_substring_regex(col, "^'" + FORMULA_LIKE[1:])
+    if not pc.any(added).as_py():
+        return col
+    return pc.if_else(added, pc.utf8_slice_codeunits(col, 1), col)

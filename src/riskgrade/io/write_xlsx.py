@@ -4,6 +4,10 @@ The long table goes to the first sheet, the wide table (if any) to the second. E
 bold, frozen header row and an autofilter; a level cell is filled with its colour (red, orange,
 yellow, blue) when the row says which. Lists are joined with ``"; "``. Written with openpyxl's
 write-only mode, so rows stream to disk instead of piling up in memory.
+
+Text is stored as text: a name ``=HYPERLINK(...)`` or an id ``=1+2`` is a string cell, never a
+formula Excel would calculate (openpyxl makes every string starting with ``=`` a formula), unless
+the writer is told ``escape_formulas=False``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -45,10 +49,11 @@ _ALIASES = {"红": "red", "红色": "red", "橙": "orange", "橙色": "orange",
 class XlsxSink:
     """Streams a long table, and optionally a wide one, into a two-sheet workbook."""
 
-    def __init__(self, file: BinaryIO, name: str, sheet_names: tuple[str, str]) -> None:
+    def __init__(self, file: BinaryIO, name: str, sheet_names: tuple[str, str], escape: bool = True) -> None:
         _check_titles(sheet_names)
         self.file = file
         self.name = name
+        self.escape = escape
         self.sheet_names = sheet_names
         self.book = Workbook(write_only=True)
         self.sheets: dict[str, _Sheet] = {}
@@ -66,7 +71,7 @@ class XlsxSink:
         self._sheet(self.sheet_names[0])  # a workbook needs at least one sheet
         for sheet in self.sheets.values():
             sheet.finish()
-        self.book.save(self.file)
+        save_workbook(self.book, self.file)
 
     def discard(self) -> None:
         """Remove the scratch files openpyxl keeps for each write-only sheet (best effort)."""
@@ -82,17 +87,19 @@ class XlsxSink:
 
     def _sheet(self, title: str) -> _Sheet:
         if title not in self.sheets:
-            self.sheets[title] = _Sheet(self.book.create_sheet(title), self.name, self.styles)
+            self.sheets[title] = _Sheet(self.book.create_sheet(title), self.name, self.styles, self.escape)
         return self.sheets[title]
 
 
 class _Sheet:
     """One write-only worksheet: header, rows, level colours, autofilter."""
 
-    def __init__(self, ws: Any, file: str, styles: dict[str, tuple[PatternFill, Font | None]]) -> None:
+    def __init__(self, ws: Any, file: str, styles: dict[str, tuple[PatternFill, Font | None]],
+                 escape: bool = True) -> None:
         self.ws = ws
         self.file = file
         self.styles = styles
+        self.escape = escape
         self.names: list[str] | None = None
         self.rows = 0  # data rows written
         self.colour_pairs: list[tuple[int, int]] = []  # (level column, colour column)
@@ -108,6 +115,8 @@ class _Sheet:
         columns = [col.to_pylist() for col in table.columns]
         for values in zip(*columns):
             cells: list[Any] = [_cell_value(v) for v in values]
+            if self.escape:
+                cells = [text_cell(self.ws, c) if isinstance(c, str) and c[:1] == "=" else c for c in cells]
             for level, colour in self.colour_pairs:
                 cells[level] = self._coloured(cells[level], values[colour])
             self.ws.append(cells)
@@ -134,7 +143,7 @@ class _Sheet:
         bold = Font(bold=True)
         header = []
         for name in self.names:
-            cell = WriteOnlyCell(self.ws, value=_cell_value(name))
+            cell = text_cell(self.ws, _cell_value(name)) if self.escape else WriteOnlyCell(self.ws, _cell_value(name))
             cell.font = bold
             header.append(cell)
         self.ws.append(header)
@@ -145,11 +154,36 @@ class _Sheet:
         style = self.styles.get(key)
         if style is None:
             return value
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = value if isinstance(value, Cell) else WriteOnlyCell(self.ws, value=value)
         cell.fill, font = style
         if font is not None:
             cell.font = font
         return cell
+
+
+def save_workbook(book: Workbook, file: BinaryIO) -> None:
+    """``book.save(file)``, except that a failure (a full disk) leaves no half-written zip archive
+    behind to write itself again, and fail again, when it is garbage-collected at exit."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if book.write_only and not book.worksheets:
+        book.create_sheet()
+    archive = ZipFile(file, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()
+    except BaseException:
+        archive.fp = None  # ZipFile.close (and __del__) then does nothing: the file is dropped anyway
+        raise
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """A write-only cell holding ``value``; text stays text even when it starts with ``=``."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _colour_pairs(names: list[str]) -> list[tuple[int, int]]:

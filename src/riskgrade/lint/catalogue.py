@@ -53,6 +53,12 @@ LINT_MESSAGES: dict[str, tuple[str, str, str]] = {
               "查找表“{name}”的分档在 {lo} 到 {hi} 之间有空缺：落在空缺中的值查不到结果，按缺失处理"),
     "RG616": ("warning", "rule has no 'basis': cite the standard or document it implements",
               "规则没有“basis”：请注明其依据的标准或文件"),
+    "RG618": ("warning", "{what} '{id}' is written with full-width characters ({chars}): it looks like '{plain}' "
+                         "but does not equal it; retype it with half-width characters",
+              "{what_zh}“{id}”含全角字符（{chars}）：看起来像“{plain}”，实际并不相同；请用半角字符重新输入"),
+    "RG619": ("warning", "{what} '{id}' holds letters of another script that look Latin ({chars}): it looks like "
+                         "'{plain}' but does not equal it; retype it",
+              "{what_zh}“{id}”含外形酷似拉丁字母的其他文字字母（{chars}）：看起来像“{plain}”，实际并不相同；请重新输入"),
     "RG617": ("warning", "'{cited}' is cited as a basis but not declared under 'basis' (declared: {declared})",
               "引用的依据“{cited}”未在“basis”中声明（已声明：{declared}）"),
 }
@@ -67,7 +73,8 @@ TITLES_ZH: dict[str, str] = {
     "RG301": "派生值循环依赖", "RG302": "默认值无效", "RG303": "名称冲突", "RG304": "查找表取值无效",
     "RG305": "等级编号重复", "RG306": "未知等级", "RG307": "未知管控措施", "RG308": "分数段有空缺",
     "RG309": "分数段重叠", "RG310": "规则编号重复", "RG311": "分组上限无对应规则", "RG312": "未知责任层级",
-    "RG313": "不是日期字段", "RG314": "字段名称冲突", "RG315": "分类取值写法冲突",
+    "RG313": "不是日期字段", "RG314": "字段名称冲突", "RG315": "分类取值写法冲突", "RG316": "分数可能溢出",
+    "RG317": "未知的数据缺口字段", "RG318": "分组列表声明无效",
     "RG501": "用例结果与预期不符", "RG502": "用例无法评级", "RG503": "测试用例文件无效",
     "RG504": "此环境无法运行 durable 引擎",
 }
@@ -116,6 +123,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [(c, re.compile(p), z) for c
      "字段“{f}”的名称“{t}”也是字段“{g}”的名称：这样命名的列无法确定对应哪个字段，请修改其中一个"),
     ("RG315", r"^'(?P<t>.*)' of field '(?P<f>[^']*)' stands for both '(?P<a>[^']*)' and '(?P<b>[^']*)'.*$",
      "字段“{f}”的“{t}”同时对应取值“{a}”和“{b}”：这样填写的单元格无法确定含义，请只保留在一个取值下"),
+    ("RG316", r"^the points of the rules .*$", "规则分值（连同基础分）相加可能超出数值范围（约 1.8e308），将无法计算分数：请减小分值"),
     ("RG501", r"^(?:example|case) '(?P<i>[^']*)' \((?P<e>\w+) engine\): (?P<m>.*)$", "用例“{i}”（{e} 引擎）：{m_case}"),
     ("RG502", r"^(?:example|case) '(?P<i>[^']*)' could not be graded by the (?P<e>\w+) engine: (?P<m>.*)$",
      "用例“{i}”无法由 {e} 引擎评级：{m}"),

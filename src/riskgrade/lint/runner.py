@@ -9,6 +9,7 @@ from ..source.pack_source import PackSource
 from .bands import band_order, unreachable_levels, unused_caps
 from .basis import basis
 from .conditions import conditions
+from .confusables import confusable_ids
 from .context import LintContext
 from .findings import Finding, sort_findings
 from .ids import duplicate_ids
@@ -27,6 +28,7 @@ LINTS: dict[str, Callable[[LintContext], None]] = {
     "level_settings": level_settings,
     "banded_tables": banded_tables,
     "basis": basis,
+    "confusable_ids": confusable_ids,
 }
 
 

@@ -8,9 +8,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 
 class Strict(BaseModel):
-    """Base of every pack element: unknown keys are errors, values are immutable once loaded."""
+    """Base of every pack element: unknown keys are errors, values are immutable once loaded, and
+    every number is finite (YAML's ``.nan`` and ``.inf`` would make scores and bands meaningless)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _text_from_str(value: Any) -> Any:

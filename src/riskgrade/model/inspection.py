@@ -9,6 +9,10 @@ from pydantic import Field, StringConstraints, model_validator
 from .common import Expression, Ident, Name, Strict, Text
 
 MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+# The longest interval between inspections (ten years): base intervals and caps may not exceed it,
+# and an interval stretched by modifiers is cut to it, so every next inspection stays on the calendar.
+MAX_INTERVAL_DAYS = 3650
+Days = Annotated[int, Field(ge=1, le=MAX_INTERVAL_DAYS)]
 
 
 class _Adjustment(Strict):
@@ -17,7 +21,7 @@ class _Adjustment(Strict):
     id: Ident
     label: Text | None = None
     multiply: float | None = Field(None, gt=0)
-    max_days: int | None = Field(None, ge=1)
+    max_days: Days | None = None
     basis: str | None = None
     local_choice: bool = False
 
@@ -43,9 +47,10 @@ class Campaign(_Adjustment):
 
 
 class Inspection(Strict):
-    """Interval per level in days; ``last_inspection`` names the date field the next due date counts from."""
+    """Interval per level in days (1 to ``MAX_INTERVAL_DAYS``); ``last_inspection`` names the date field
+    the next due date counts from."""
 
-    interval_days: dict[Ident, int]
+    interval_days: dict[Ident, Days]
     last_inspection: Name | None = None
     basis: str | None = None
     local_choice: bool = False

@@ -29,6 +29,7 @@ class ScoreMethod:
     allows: tuple[str, ...] = ()  # further keys of METHOD_KEYS it may take
     default_base: float = 0.0  # ``base`` when the pack gives none
     rule_points: bool = False  # its expression may read ``rule_points`` (the capped sum of fired points)
+    adds_points: bool = False  # the score is ``base`` plus or minus the sum of fired points
     may_be_missing: bool = False  # some entities may get no score (then the unknown-score level applies)
 
 
@@ -47,9 +48,9 @@ def declare_score_method(method: ScoreMethod) -> ScoreMethod:
 
 
 for _method in (
-    ScoreMethod("sum", "base (default 0) plus the points of the fired rules", allows=("caps",)),
+    ScoreMethod("sum", "base (default 0) plus the points of the fired rules", allows=("caps",), adds_points=True),
     ScoreMethod("deduct", "base (the score before deductions, e.g. 100) minus the points of the fired rules",
-                requires=("base",), allows=("caps",)),
+                requires=("base",), allows=("caps",), adds_points=True),
     ScoreMethod("max", "the largest points among the fired rules (base when none fired)"),
     ScoreMethod("product", "the product over groups of the largest points fired in each group (LEC: L × E × C)",
                 default_base=1.0, may_be_missing=True),

@@ -12,10 +12,12 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from ..errors import InputError, OptionError
+from ..source.files import RefusedFile, read_limited
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -62,11 +64,20 @@ class Capacity:
         return cls(table, unit)
 
 
+# Bounds that no station reaches: past them a value is a typing error (and would overflow the plan).
+MAX_CAPACITY_BYTES = 64 << 20  # a row per station and pack: a few kilobytes in practice
+MAX_OFFICERS = 100_000
+MAX_PER_OFFICER_PER_DAY = 1_000
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def read_capacity(path: str | os.PathLike[str], *, unit: str = "station") -> Capacity:
     """Read a capacity CSV (UTF-8, UTF-8 with BOM or GB18030). Errors name the file, row and column."""
     name = str(path)
     try:
-        data = open(path, "rb").read()
+        data = read_limited(path, MAX_CAPACITY_BYTES)
+    except RefusedFile as exc:
+        raise InputError(f"cannot read the capacity file: {exc.reason}", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot open the capacity file: {exc}", file=name) from None
     text = _decode(data, name)
@@ -82,8 +93,8 @@ def read_capacity(path: str | os.PathLike[str], *, unit: str = "station") -> Cap
         who = (raw.get(unit) or "").strip()
         if not who:
             raise InputError(f"no {unit} named", file=name, row=line, column=unit)
-        officers = _number(raw, "officers", name, line, whole=True)
-        per = _number(raw, "per_officer_per_day", name, line, whole=False)
+        officers = _number(raw, "officers", name, line, whole=True, most=MAX_OFFICERS)
+        per = _number(raw, "per_officer_per_day", name, line, whole=False, most=MAX_PER_OFFICER_PER_DAY)
         pack = (raw.get("pack") or "").strip() or None
         rows.append(StationCapacity(who, int(officers), per, pack))
     try:
@@ -101,15 +112,14 @@ def _decode(data: bytes, name: str) -> str:
     raise InputError("the capacity file is neither UTF-8 nor GB18030 text", file=name)
 
 
-def _number(raw: Mapping[str, str | None], column: str, file: str, row: int, whole: bool) -> float:
+def _number(raw: Mapping[str, str | None], column: str, file: str, row: int, whole: bool, most: float) -> float:
     text = (raw.get(column) or "").strip()
-    try:
-        value = float(text)
-    except ValueError:
+    if not _DECIMAL.fullmatch(text):
         raise InputError(f"not a number: {text!r}", file=file, row=row, column=column) from None
-    if value < 0 or (whole and not value.is_integer()):
+    value = float(text)
+    if not 0 <= value <= most or (whole and not value.is_integer()):
         kind = "a whole number" if whole else "a number"
-        raise InputError(f"must be {kind} of at least 0, got {text}", file=file, row=row, column=column)
+        raise InputError(f"must be {kind} from 0 to {most:,g}, got {text}", file=file, row=row, column=column)
     return value
 
 

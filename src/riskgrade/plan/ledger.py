@@ -34,10 +34,11 @@ PACK_COLUMNS = ("entity_id", "name") + JURISDICTIONS + (
 
 def write_ledger(path: str | os.PathLike[str], graded: Any, packs: Program | Sequence[Program], *,
                  plan: InspectionPlan | None = None, on: dt.date | None = None, lang: str = "zh",
-                 check_sha: bool = True) -> None:
+                 check_sha: bool = True, escape_formulas: bool = True) -> None:
     """Write the ledger workbook to ``path`` (.xlsx), atomically: a temporary file renamed into place.
 
     ``on`` is the date overdue days count to (default: the plan's start, else the grading date).
+    Text starting with ``=`` is stored as text, never as a formula, unless ``escape_formulas=False``.
     """
     if lang not in ("zh", "en"):
         raise OptionError(f"lang must be 'zh' or 'en', got {lang!r}")
@@ -49,7 +50,7 @@ def write_ledger(path: str | os.PathLike[str], graded: Any, packs: Program | Seq
     on = on or (plan.start if plan is not None else None)
     from .xlsx_sheet import SheetWriter  # openpyxl is loaded when a workbook is written, not on import
 
-    writer = SheetWriter()
+    writer = SheetWriter(escape_formulas)
     _summary(writer, df, programs, on, lang, check_sha)
     schedule = plan.schedule if plan is not None and on == plan.start else inspection_schedule(
         df, list(programs.values()), on=on, check_sha=check_sha)
@@ -160,12 +161,14 @@ def _flagged(frame: Any, lang: str) -> Any:
 def _save(book: Any, path: Path) -> None:
     import tempfile
 
+    from ..io.write_xlsx import save_workbook
+
     if not path.parent.is_dir():
         raise OutputError(f"{path}: the folder {str(path.parent)!r} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            book.save(f)
+            save_workbook(book, f)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException as exc:

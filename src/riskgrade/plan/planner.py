@@ -34,6 +34,9 @@ REASONS = {
 _EPOCH = dt.date(1970, 1, 1)
 
 
+MAX_PERIOD_DAYS = 3660  # ten years: a plan is made for a month, a quarter or a year
+
+
 def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: dt.date, end: dt.date,
                      capacity: Capacity | None = None, calendar: WorkCalendar | None = None,
                      unit: str = "station", repeat: bool = True, check_sha: bool = True) -> InspectionPlan:
@@ -44,6 +47,9 @@ def plan_inspections(graded: Any, packs: Program | Sequence[Program], *, start: 
     """
     if end < start:
         raise OptionError(f"the period ends ({end}) before it starts ({start})")
+    if (end - start).days >= MAX_PERIOD_DAYS:  # every day and repeat visit of it is held in memory
+        raise OptionError(f"the period {start} – {end} is longer than {MAX_PERIOD_DAYS // 366} years; plan a "
+                          "year or a quarter at a time")
     calendar = calendar or WorkCalendar()
     if capacity is not None and capacity.unit != unit:
         raise OptionError(f"the capacity file is per {capacity.unit}, the plan per {unit}")

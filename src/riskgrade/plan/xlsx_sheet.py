@@ -1,6 +1,8 @@
 """One ledger worksheet from a DataFrame: bold frozen header, autofilter, sized columns, level colours.
 
-Written with openpyxl's write-only mode, so a registry of 100,000 entities streams to disk.
+Written with openpyxl's write-only mode, so a registry of 100,000 entities streams to disk. Text is
+stored as text, even when it starts with ``=`` (a name ``=HYPERLINK(...)`` from the registry must
+not become a formula Excel calculates), unless the writer is made with ``escape_formulas=False``.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class SheetWriter:
     Columns whose name starts with ``_`` are not written: they only steer the styles.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, escape_formulas: bool = True) -> None:
+        self.escape = escape_formulas
         self.book = Workbook(write_only=True)
         self.titles: set[str] = set()
         self.fills = {k: (PatternFill("solid", start_color=f, end_color=f), Font(name="Calibri", color=t, bold=k == "red"))
@@ -70,11 +73,14 @@ class SheetWriter:
             row = []
             for c, values in zip(shown, columns):
                 value = cell_value(values[i])
-                if c in number_formats and value is not None:
+                if self.escape and isinstance(value, str) and value[:1] == "=":
                     value = WriteOnlyCell(ws, value=value)
+                    value.data_type = "s"  # openpyxl would store it as a formula
+                if c in number_formats and value is not None:
+                    value = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
                     value.number_format = number_formats[c]
                 elif c in wrap and value is not None:
-                    value = WriteOnlyCell(ws, value=value)
+                    value = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
                     value.alignment = self.wrap_style
                 if c in colour_cols and colour_cols[c][i] in self.fills:
                     value = self._styled(ws, value, self.fills[colour_cols[c][i]])

@@ -59,7 +59,7 @@ class Problem:
         reason = wording.reason(self.reason, self.code, self.field) if wording else self.reason
         field = wording.field(self.field) if wording else self.field
         # the value as a file holds it, so that every path (and a file read back) says the same
-        shown = "" if self.value is None else f" = {_as_text(self.value)!r}"
+        shown = "" if self.value is None else f" = {_short(repr(_as_text(self.value)))}"
         return f"{field}{shown}: {reason}" if wording is None else f"{field}{shown}：{reason}"
 
 
@@ -137,6 +137,11 @@ class RowReject:
         return {"source": self.source, "row": self.row, "entity_id": self.entity_id, "fields": self.fields,
                 "codes": list(dict.fromkeys(p.code for p in self.problems)), "packs": self.packs,
                 "reason": sep.join(p.text(wording) for p in self.problems), "problems": problems}
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A value as a message shows it: whole when short, else its start (the value itself is kept)."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
 
 
 def merge_problems(found: Iterable[tuple[str | None, str, Any, str, str]]) -> tuple[Problem, ...]:

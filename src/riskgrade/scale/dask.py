@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any, Mapping, Sequence
 
 import pyarrow as pa
@@ -9,8 +10,9 @@ import pyarrow as pa
 from ..compiler import Program
 from ..errors import EngineError, OptionError
 from ..grading import Counts, GradeOptions, Grader
-from ..grading.run import for_people, rejects_wording, result_writer
-from ..io.write import write_rejects
+from ..grading.run import KEEP_REJECTS, for_people, rejects_wording, result_writer
+from ..io.outputs import check_outputs
+from ..io.write import ResultWriter, rejects_for_file
 from ..results.rejects import REJECTS_SCHEMA, RowReject, from_table
 from .partition import grade_arrow_with_rejects
 
@@ -89,8 +91,11 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
                     **settings: Any) -> tuple[Counts, list[RowReject]]:
     """Grade a CSV or Parquet file on a Dask cluster (``scheduler`` address, or a local cluster) into
     ``output``; partitions are written in order, atomically, like the local engine's output, and the
-    rejected rows written as the local engine writes them. Options: as for ``grade_dask``."""
+    rejected rows streamed into ``rejects_path`` as the local engine writes them (the first
+    ``KEEP_REJECTS`` are returned). The outputs are checked before any task runs: neither may be the
+    input, nor the other output. Options: as for ``grade_dask``."""
     options = _dask_options(options, settings)
+    check_outputs({"the output": output, "the rejects file": rejects_path}, [source])
     dask, _ = _dask()
     from distributed import Client, LocalCluster
 
@@ -99,23 +104,32 @@ def grade_file_dask(source: str, packs: Sequence[Program], output: str, options:
     try:
         ddf = read_dask(source, blocksize=blocksize, encoding=options.encoding)
         graded, rejected = grade_dask(ddf, packs, options)
-        counts, rejects = Counts(), []
-        with result_writer(output, options.lang, options.output_encoding) as writer:
+        counts, kept = Counts(), []
+        wording = rejects_wording(options.lang, packs)
+        with ExitStack() as stack:
+            writer = stack.enter_context(result_writer(output, options.lang, options.output_encoding,
+                                                       options.escape_formulas))
+            rejects_writer = (stack.enter_context(ResultWriter(rejects_path, encoding=options.output_encoding,
+                                                               escape_formulas=options.escape_formulas))
+                              if rejects_path is not None else None)
+            wrote_rejects = False
             g_parts, r_parts = graded.to_delayed(), rejected.to_delayed()
             for g_part, r_part in zip(g_parts, r_parts):
                 g_frame, r_frame = dask.compute(g_part, r_part)
                 table = pa.Table.from_pandas(g_frame, preserve_index=False)
                 writer.write(*for_people(writer, options.lang, packs, table, None))
                 part_rejects = from_table(pa.Table.from_pandas(r_frame, preserve_index=False))
-                rejects += part_rejects
+                if rejects_writer is not None:
+                    rejects_writer.write(rejects_for_file(part_rejects, rejects_writer.format, wording))
+                kept += part_rejects[: max(0, KEEP_REJECTS - len(kept))]
+                wrote_rejects = wrote_rejects or bool(part_rejects)
                 n_rejected = len({(r.source, r.row) for r in part_rejects})
                 counts.graded += table.num_rows // max(1, len(packs))
                 counts.rejected += n_rejected
+            if rejects_writer is not None and not wrote_rejects:  # a file with its header, saying "none"
+                rejects_writer.write(rejects_for_file([], rejects_writer.format, wording))
         counts.rows_in = counts.graded + counts.rejected
-        if rejects_path is not None:
-            write_rejects(rejects, rejects_path, wording=rejects_wording(options.lang, packs),
-                          encoding=options.output_encoding)
-        return counts, rejects
+        return counts, kept
     finally:
         client.close()
         if cluster is not None:

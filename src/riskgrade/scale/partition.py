@@ -45,7 +45,7 @@ def grade_arrow_with_rejects(packs: Sequence[Program], options: Options, batch: 
     table = _as_table(batch)
     grader = Grader(list(packs), _options(options, params))
     chunk = RawChunk(table, np.arange(first_row, first_row + table.num_rows, dtype=np.int64))
-    result = grader.grade_chunk(chunk)
+    result = grader.grade_chunk(chunk, source)
     return result.long, rejects_table(replace(r, source=source) for r in result.rejects)
 
 

@@ -2,7 +2,8 @@
 
 Each applicable adjustment multiplies the interval by ``multiply`` and caps it at ``max_days``, in
 the order the pack declares them (modifiers first, then campaigns); the result is rounded down to
-whole days and is at least one day.
+whole days and is at least one day and at most ``MAX_INTERVAL_DAYS`` (a pack multiplying by 1e300
+gets ten years, not an interval no calendar holds).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 import numpy as np
 
 from ..compiler.program import CompiledAdjustment, CompiledInspection
+from ..model.inspection import MAX_INTERVAL_DAYS
 
 
 def adjust(interval: float, adj: CompiledAdjustment) -> float:
@@ -29,7 +31,7 @@ def adjustment_ids(insp: CompiledInspection | None) -> list[str]:
 
 
 def finish(interval: float | None) -> int | None:
-    return None if interval is None else max(1, math.floor(interval))
+    return None if interval is None else max(1, math.floor(min(interval, MAX_INTERVAL_DAYS)))
 
 
 def intervals_numpy(insp: CompiledInspection, level: np.ndarray, modifier_hits: list[np.ndarray],
@@ -48,12 +50,13 @@ def intervals_numpy(insp: CompiledInspection, level: np.ndarray, modifier_hits: 
             touched = np.ones(level.shape, dtype=bool) if adj.levels is None else np.isin(level, list(adj.levels))
             applied[j] = touched & has
             interval = np.where(touched, _adjust_numpy(interval, adj), interval)
-    return np.where(np.isnan(interval), np.nan, np.maximum(1.0, np.floor(interval))), applied
+    return np.where(np.isnan(interval), np.nan, np.clip(np.floor(interval), 1.0, MAX_INTERVAL_DAYS)), applied
 
 
 def _adjust_numpy(interval: np.ndarray, adj: CompiledAdjustment) -> np.ndarray:
     if adj.multiply is not None:
-        interval = interval * adj.multiply
+        with np.errstate(over="ignore"):  # past the float range is infinite, then cut to MAX_INTERVAL_DAYS
+            interval = interval * adj.multiply
     if adj.max_days is not None:
         interval = np.minimum(interval, float(adj.max_days))
     return interval

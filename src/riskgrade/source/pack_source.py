@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from ..errors import Diagnostic, PackError
 from ..model import Pack
-from .yaml_source import SourceMap, escape_pointer, load_yaml
+from .files import RefusedFile, read_limited
+from .yaml_source import MAX_BYTES, SourceMap, escape_pointer, load_yaml
 
 
 @dataclass(frozen=True)
@@ -48,23 +49,32 @@ def parse_pack(text: str, file: str = "<string>") -> PackSource:
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        raise PackError([_translate(err, source, data) for err in exc.errors()]) from None
+        raise PackError(_one_per_value([_translate(err, source, data) for err in exc.errors()])) from None
     return PackSource(pack, source, canonical_sha256(pack))
 
 
 def read_pack(path: str | Path) -> PackSource:
-    """Read and validate one pack file."""
+    """Read and validate one pack file (a regular file of at most ``MAX_BYTES``, refused before it
+    is read when larger)."""
     p = Path(path)
+    return parse_pack(read_pack_text(p), str(p))
+
+
+def read_pack_text(p: Path) -> str:
+    """The text of a pack (or pack test) file; PackError RG100/RG106 when it cannot be read."""
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = read_limited(p, MAX_BYTES)
     except FileNotFoundError:
         raise PackError([Diagnostic("RG100", "file not found", _file_loc(str(p)))]) from None
+    except RefusedFile as exc:
+        raise PackError([Diagnostic("RG106" if exc.too_large else "RG100", exc.reason, _file_loc(str(p)))]) from None
+    except OSError as exc:
+        raise PackError([Diagnostic("RG100", f"cannot read file: {exc.strerror}", _file_loc(str(p)))]) from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PackError([Diagnostic("RG100", f"pack files must be UTF-8 ({exc.reason} at byte {exc.start})",
                                     _file_loc(str(p)))]) from None
-    except OSError as exc:
-        raise PackError([Diagnostic("RG100", f"cannot read file: {exc.strerror}", _file_loc(str(p)))]) from None
-    return parse_pack(text, str(p))
 
 
 def _file_loc(file: str):
@@ -78,6 +88,23 @@ def _file_loc(file: str):
 def _pointer(loc: tuple[Any, ...]) -> str:
     # pydantic appends union-branch and validator names to loc; keep only keys and indexes that exist
     return "".join(f"/{escape_pointer(p)}" for p in loc)
+
+
+_SCALAR_BRANCHES = ("float", "int", "bool", "str")
+
+
+def _one_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A value refused by every branch of a union is one problem, reported once (the first branch's
+    message: for a table entry, why it is not a number)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.code, d.location.pointer)
+        if d.code == "RG113" and key in seen:
+            continue
+        seen.add(key)
+        out.append(d)
+    return out
 
 
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
@@ -95,6 +122,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             node = node[part[:-1]]
         elif part in ("keyed", "banded") or isinstance(part, str) and "[" in part:
             continue  # discriminator / union branch labels
+        elif part in _SCALAR_BRANCHES and not isinstance(node, (dict, list)):
+            continue  # a scalar union's branch (float | int | bool | str): the value itself is at fault
         else:
             out.append(part)  # a missing key: keep it so the message can name it
             break

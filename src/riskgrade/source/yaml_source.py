@@ -5,6 +5,10 @@ constructor run, so that only plain data (maps, lists, strings, numbers, boolean
 come out, duplicate keys are caught, alias expansion is bounded (billion laughs) and every value
 keeps its ``line:col`` under its JSON pointer.
 
+Plain scalars are read as YAML 1.2's core schema says, not as PyYAML's YAML 1.1: only ``true`` and
+``false`` are booleans (a key ``on:`` or a value ``no`` stays text), ``017`` is seventeen (not octal
+fifteen), ``1_000`` and ``1:30`` are text, ``1e5`` is a number. Dates (``2026-01-01``) are dates.
+
 Aliases are bounded twice: by the number of values they expand to, and by the characters of text
 they expand to (one alias of a 4 MiB string repeated a thousand times is a handful of nodes but
 gigabytes once validated and hashed). Nesting is bounded while composing, so a deep document is
@@ -13,6 +17,7 @@ refused at the line where it becomes too deep instead of exhausting Python's sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +86,48 @@ class SourceMap:
         return Location(self.file, mark.line + line - 1, col, pointer, rule_id)
 
 
+_CORE_SCALARS = [  # (tag, pattern): YAML 1.2 core schema, in the order they are tried
+    ("null", re.compile(r"^(?:~|null|Null|NULL|)$")),
+    ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    ("int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
+    ("float", re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")),
+]
+_TIMESTAMP = next(rx for tag, rx in yaml.SafeLoader.yaml_implicit_resolvers["0"] if tag.endswith(":timestamp"))
+
+
+def core_tag(value: str) -> str:
+    """The tag YAML 1.2's core schema gives a plain scalar (dates kept as timestamps)."""
+    for name, pattern in _CORE_SCALARS:
+        if pattern.match(value):
+            return f"tag:yaml.org,2002:{name}"
+    if _TIMESTAMP.match(value):
+        return "tag:yaml.org,2002:timestamp"
+    if value == "<<":  # recognised so that it is refused (RG102), not taken for a key named "<<"
+        return "tag:yaml.org,2002:merge"
+    return "tag:yaml.org,2002:str"
+
+
+def _core_value(node: yaml.ScalarNode) -> Any:
+    """The value of a plain null, bool, int or float scalar under the core schema."""
+    tag, text = node.tag.rsplit(":", 1)[1], node.value
+    if tag == "null":
+        return None
+    if tag == "bool":
+        return text.lower() == "true"
+    if tag == "int":
+        body = text.lstrip("+-")
+        sign = -1 if text.startswith("-") else 1
+        base = 8 if body.startswith("0o") else 16 if body.startswith("0x") else 10
+        return sign * int(body[2:] if base != 10 else body, base)
+    lowered = text.lower()
+    if lowered.endswith("inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
 def escape_pointer(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
@@ -123,7 +170,12 @@ class _Walker:
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag.rsplit(":", 1)[1] in ("null", "bool", "int", "float"):
+            return _core_value(node)
+        return self.constructor.construct_object(node)  # text and dates
 
     def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -132,7 +184,7 @@ class _Walker:
                 raise _Abort("RG102", "merge keys (<<) are not supported in rule packs", key_node, pointer)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise _Abort("RG102", "mapping keys must be plain text", key_node, pointer)
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node)
             key = str(key) if not isinstance(key, str) else key
             child = f"{pointer}/{escape_pointer(key)}"
             if key in out:
@@ -144,7 +196,13 @@ class _Walker:
 
 
 class _DepthLimitedLoader(yaml.SafeLoader):
-    """PyYAML's composer recurses once per nesting level; stop it at ``MAX_DEPTH`` with a mark."""
+    """PyYAML's composer recurses once per nesting level; stop it at ``MAX_DEPTH`` with a mark.
+    Plain scalars are resolved by YAML 1.2's core schema (``core_tag``)."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return core_tag(value)
+        return super().resolve(kind, value, implicit)
 
     def __init__(self, text: str) -> None:
         super().__init__(text)

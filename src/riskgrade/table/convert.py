@@ -2,6 +2,13 @@
 
 Both paths give the same result for the same input (a test holds them to it); a cell that cannot be
 converted is reported as ``(row, field, value, reason)`` and its row is rejected, never guessed.
+
+Reading is strict where a lenient reading would guess: a number is written with ASCII digits
+(``１７６７``, ``١٧٦٧`` and ``1_767`` are not 1767, whatever Python's ``float`` says), a whole
+number must be exact in a float (at most 2^53), a date is a date with at most a time of day after it
+(``2025-02-21 garbage`` is not a date) and lies in ``DATE_MIN`` … ``DATE_MAX``, so that every date
+computed from it (a next inspection at most ``MAX_INTERVAL_DAYS`` later) stays on the calendar of
+every output format.
 """
 
 from __future__ import annotations
@@ -20,13 +27,25 @@ from .columns import Codes, Column, ListColumn, Table, Tri, day_number
 
 TRUE = {"true", "t", "yes", "y", "1", "是", "有", "对", "√"}
 FALSE = {"false", "f", "no", "n", "0", "否", "无", "没有", "错", "×"}
+# The dates an entity's data may hold; outside them a cell is rejected as a typing error.
+DATE_MIN = dt.date(1800, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+_DAY_MIN, _DAY_MAX = day_number(DATE_MIN), day_number(DATE_MAX)
+# Whole numbers a float64 holds exactly; beyond, two different integers read as one.
+MAX_EXACT_INTEGER = 2.0 ** 53
+# A time of day after a date (exports of datetime columns): hours, minutes, seconds, zone.
+_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?(?:Z|[+-][0-9]{2}:?[0-9]{2}))?)?"
 _DATE_PATTERNS = [
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: .*)?$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME + "$"),
+    re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})" + _TIME + "$"),
+    re.compile(r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$"),
 ]
+# What Arrow's text-to-number cast accepts (ASCII digits, sign, point, exponent), so the column
+# path and the cell path agree; Python's float would also take other scripts' digits and "1_767".
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+_NOT_FINITE = {"nan", "inf", "infinity"}
 
 
 class FieldLike(Protocol):
@@ -54,22 +73,37 @@ def _number(f: FieldLike, raw: Any) -> float:
     if isinstance(raw, bool):
         raise ValueError(f"expected a number, got {raw!r}")
     if isinstance(raw, (int, float)):
-        x = float(raw)
+        try:
+            x = float(raw)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ValueError(f"not a finite number: {_shown(raw)}") from None
     else:
         text = str(raw).strip()
-        try:
-            x = float(text)
-        except ValueError:
-            raise ValueError(f"not a number: {text!r}") from None
+        if text.lstrip("+-").lower() in _NOT_FINITE:
+            raise ValueError(f"not a finite number: {raw!r}")
+        if not _DECIMAL.match(text):
+            raise ValueError(f"not a number: {_shown(text)}{_lenient_hint(text)}")
+        x = float(text)
     if not math.isfinite(x):
-        raise ValueError(f"not a finite number: {raw!r}")
+        raise ValueError(f"not a finite number: {_shown(raw)}")
     if f.kind == "integer" and not x.is_integer():
         raise ValueError(f"expected a whole number, got {raw!r}")
+    if f.kind == "integer" and abs(x) > MAX_EXACT_INTEGER:
+        raise ValueError(f"whole number {_shown(raw)} is too large to hold exactly (at most 2^53)")
     if f.min is not None and x < f.min:
         raise ValueError(f"{x:g} is below the minimum {f.min:g}")
     if f.max is not None and x > f.max:
         raise ValueError(f"{x:g} is above the maximum {f.max:g}")
     return x
+
+
+def _lenient_hint(text: str) -> str:
+    """Why text that Python's float would read is still not a number here."""
+    try:
+        float(text)
+    except ValueError:
+        return ""
+    return " (write it with the digits 0-9 and no separators, e.g. 1767 or 12.5)"
 
 
 def _boolean(f: FieldLike, raw: Any) -> bool:
@@ -103,18 +137,32 @@ def _text(raw: Any) -> str:
 
 def _date(f: FieldLike, raw: Any) -> dt.date:
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _on_calendar(raw.date())
     if isinstance(raw, dt.date):
-        return raw
+        return _on_calendar(raw)
     text = str(raw).strip()
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
             try:
-                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 break
-    raise ValueError(f"not a valid date: {text!r} (use YYYY-MM-DD)")
+            return _on_calendar(day)
+    raise ValueError(f"not a valid date: {_shown(text)} (use YYYY-MM-DD)")
+
+
+def _on_calendar(day: dt.date) -> dt.date:
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"date {day.isoformat()} is outside {DATE_MIN.isoformat()} … {DATE_MAX.isoformat()}; "
+                         "check the year")
+    return day
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as a reason quotes it: its repr, shortened (a 5,000-digit number is not repeated)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else f"<{len(str(abs(value)))}-digit number>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _list(f: FieldLike, raw: Any) -> list[dict[str, Any]]:
@@ -183,7 +231,7 @@ def convert_column(f: FieldLike, raw: pa.ChunkedArray | pa.Array | None, n: int,
     fast = _FAST.get(f.kind)
     col = fast(f, raw) if fast is not None else None
     if col is None:  # no fast path, or a cell the fast path cannot take: convert cell by cell
-        col = _slow(f, raw.to_pylist(), errors)
+        col = _slow(f, _cells(raw), errors)
     return _fill_default(f, col)
 
 
@@ -225,7 +273,10 @@ def _fast_number(f: FieldLike, raw: pa.Array) -> Column | None:
             return None
     elif not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)):
         return None
-    x = np.array(raw.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    try:  # unsafe: a 64-bit integer past 2^53 becomes its nearest float, as float() makes it
+        x = np.array(raw.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False), dtype=np.float64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
     nulls = raw.is_null().to_numpy(zero_copy_only=False) if raw.null_count else None
     # NaN or infinity typed into a float column is not "missing": the slow path names the cell
     if not np.isfinite(x[~nulls] if nulls is not None else x).all():
@@ -235,7 +286,7 @@ def _fast_number(f: FieldLike, raw: pa.Array) -> Column | None:
     with np.errstate(invalid="ignore"):
         bad = np.zeros(len(x), dtype=bool)
         if f.kind == "integer":
-            bad |= np.floor(x) != x
+            bad |= (np.floor(x) != x) | (np.abs(x) > MAX_EXACT_INTEGER)
         if f.min is not None:
             bad |= x < f.min
         if f.max is not None:
@@ -279,11 +330,17 @@ def _fast_boolean(f: FieldLike, raw: pa.Array) -> Column | None:
 def _fast_date(f: FieldLike, raw: pa.Array) -> Column | None:
     t = raw.type
     if pa.types.is_timestamp(t):
-        raw = pc.cast(raw, pa.date32())
+        try:
+            raw = pc.cast(raw, pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
         t = raw.type
     if pa.types.is_date(t):
         days = pc.cast(raw, pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.float64)
-        return np.where(pc.is_null(raw).to_numpy(zero_copy_only=False), np.nan, days)
+        days = np.where(pc.is_null(raw).to_numpy(zero_copy_only=False), np.nan, days)
+        with np.errstate(invalid="ignore"):
+            off = (days < _DAY_MIN) | (days > _DAY_MAX)
+        return None if off.any() else days  # the cell path names the dates off the calendar
     if not pa.types.is_string(t):
         return None
     dictionary = pc.dictionary_encode(raw)
@@ -366,6 +423,24 @@ def _any_missing(col: Column) -> bool:
 
 _FAST = {"number": _fast_number, "integer": _fast_number, "category": _fast_codes, "string": _fast_codes,
          "boolean": _fast_boolean, "date": _fast_date, "list": _fast_list}
+
+
+def _cells(raw: pa.Array) -> list[Any]:
+    """The cells as Python values; a date or time Python cannot hold (year 10000 on, before year 1)
+    as Arrow's text for it, which no date field accepts."""
+    try:
+        return raw.to_pylist()
+    except (OverflowError, ValueError):
+        if not pa.types.is_temporal(raw.type):
+            raise
+    texts = pc.cast(raw, pa.string()).to_pylist()
+    cells = []
+    for i, text in enumerate(texts):
+        try:
+            cells.append(raw[i].as_py())
+        except (OverflowError, ValueError):
+            cells.append(text)
+    return cells
 
 
 def _slow(f: FieldLike, cells: list[Any], errors: RowErrors) -> Column:

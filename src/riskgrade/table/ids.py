@@ -1,4 +1,9 @@
-"""Which entity ids a grading run has already seen, in memory that stays small for millions of rows.
+"""Entity ids: how a cell becomes an id, and which ids a grading run has already seen, in memory that
+stays small for millions of rows.
+
+An id is compared as text with invisible characters removed (a byte-order mark left inside a row by
+concatenated exports, zero-width spaces and joiners), in Unicode's composed form (NFC), without
+surrounding whitespace: ``"\ufeffFS-1 "`` and ``"FS-1"`` are one entity, not two.
 
 Ids are kept as 64-bit hashes (Python's ``hash`` of the text: stable within a process, which is all a
 run needs) with the row where each was first seen, in sorted blocks merged like a log-structured
@@ -8,7 +13,29 @@ hash is re-sorted O(log n) times. Two distinct ids collide with probability ~n²
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_INVISIBLE = "[\ufeff\u200b\u200c\u200d\u2060]"
+_INVISIBLE_RE = re.compile(_INVISIBLE)
+
+
+def normalise_ids(text: pa.Array) -> pa.Array:
+    """Ids as compared and written: invisible characters removed, NFC, whitespace trimmed."""
+    if pc.any(pc.match_substring_regex(text, _INVISIBLE)).as_py():
+        text = pc.replace_substring_regex(text, _INVISIBLE, "")
+    if not pc.all(pc.string_is_ascii(text)).as_py():  # ASCII is composed already
+        text = pc.utf8_normalize(text, "NFC")
+    return pc.utf8_trim_whitespace(text)
+
+
+def normalise_id(text: str) -> str:
+    """One id as ``normalise_ids`` makes it."""
+    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text)).strip()
 
 
 class SeenIds:
