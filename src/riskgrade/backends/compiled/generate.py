@@ -225,7 +225,7 @@ class _Generator:
             levels = "" if c.levels is None else f" and level in {src.constant(frozenset(c.levels))}"
             with src.block(f"if interval is not None and {window}{levels}:"):
                 self.adjust(c)
-        src.line("days = None if interval is None else max(1, floor(interval))")
+        src.line("days = finish(interval)")  # scoring.interval: whole days, at least one, at most its cap
         last = self.fields.get(insp.last_inspection or "", "None")
         src.line(f"due = None if days is None else as_of if {last} is None else {last} + timedelta(days=days)")
         src.line("if days is None: applied = []")
@@ -322,9 +322,13 @@ class _Generator:
         field holds, and (condition, value) pairs for common forms that are read inline (``temp``
         is a scratch local)."""
         if f.kind in ("number", "integer"):
-            lo = literal(float(f.min)) if f.min is not None else "-INF"
-            hi = literal(float(f.max)) if f.max is not None else "INF"
-            lo_cmp, hi_cmp = ("<=" if f.min is not None else "<"), ("<=" if f.max is not None else "<")
+            low, high = f.min, f.max
+            if f.kind == "integer":  # a whole number is held exactly up to 2^53 (table.convert refuses more)
+                low = -float(INT_LIMIT) if low is None else max(float(low), -float(INT_LIMIT))
+                high = float(INT_LIMIT) if high is None else min(float(high), float(INT_LIMIT))
+            lo = literal(float(low)) if low is not None else "-INF"
+            hi = literal(float(high)) if high is not None else "INF"
+            lo_cmp, hi_cmp = ("<=" if low is not None else "<"), ("<=" if high is not None else "<")
             whole = f" and {v}.is_integer()" if f.kind == "integer" else ""
             ready = f"{v}.__class__ is float and {lo} {lo_cmp} {v} {hi_cmp} {hi}{whole}"
             if (f.min is None or float(f.min).is_integer()) and (f.max is None or float(f.max).is_integer()):
@@ -340,9 +344,9 @@ class _Generator:
         if f.kind == "string":
             return "", [(f"{v}.__class__ is str and ({temp} := {v}.strip())", temp)]
         if f.kind == "date":
-            return (f"{v}.__class__ is date",
+            return (f"{v}.__class__ is date and DATE_MIN <= {v} <= DATE_MAX",
                     [(f"{v}.__class__ is str and len({v}) == 10 and {v}[4] == '-' and {v}[7] == '-' and {v}.isascii() "
-                      f"and ({temp} := iso_date({v})) is not None", temp)])
+                      f"and ({temp} := iso_date({v})) is not None and DATE_MIN <= {temp} <= DATE_MAX", temp)])
         if f.kind == "list" and reader is not None:
             return "", [(f"({temp} := {reader}({v})) is not None", temp)]
         raise Unsupported(f"no conversion for fields of kind {f.kind}")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...expr.lower_python import HELPERS as EXPR_HELPERS
-from ...scoring.interval import overdue_days
-from ...table.convert import convert_value
+from ...scoring.interval import finish, overdue_days
+from ...table.convert import DATE_MAX, DATE_MIN, convert_value
 
 MAX_CACHED_MASKS = 4096
 
@@ -53,7 +53,7 @@ def iso_date(text: str) -> dt.date | None:
 HELPERS: dict[str, Any] = {
     **EXPR_HELPERS, "conv": convert_value, "field": FieldSpec, "mask_names": mask_names, "iso_date": iso_date,
     "floor": math.floor, "timedelta": dt.timedelta, "date": dt.date, "loads": json.loads,
-    "overdue_days": overdue_days,
+    "overdue_days": overdue_days, "finish": finish, "DATE_MIN": DATE_MIN, "DATE_MAX": DATE_MAX,
 }
 BUILTIN_NAMES = ("abs", "any", "dict", "float", "frozenset", "int", "len", "list", "max", "min", "str", "OverflowError",
                  "ValueError", "ZeroDivisionError")
