@@ -28,7 +28,7 @@ LAYERS = [
     ("results", "explain"),  # the grades contract; explanations of one grade
     ("io",),  # entity files -> raw chunks; results -> files; graded files -> the contract
     ("grading",),  # options, the Grader, runs over a source
-    ("plan", "diff", "lint", "packtest", "events", "scale"),  # consumers of grades and packs
+    ("plan", "diff", "lint", "packtest", "events", "scale", "advise"),  # consumers of grades and packs
     ("api",),  # the public functions
     ("cli", "serve"),  # thin shells over the API
     ("__init__",),  # the package's face

@@ -8,9 +8,9 @@
 
 from . import api
 from ._version import __version__
-from .api import (ColumnReport, EntityResult, GradeOptions, GradeResult, PackResult, RegistryMapping, RowReject,
-                  check_columns, explain_entity, find_entity, grade, grade_file, grade_table, load_pack, load_packs,
-                  loads_pack, read_entities)
+from .api import (Advice, AdviceResult, ColumnReport, EntityResult, GradeOptions, GradeResult, PackResult,
+                  RegistryMapping, RowReject, advise, advise_file, advise_table, check_columns, explain_entity,
+                  find_entity, grade, grade_file, grade_table, load_pack, load_packs, loads_pack, read_entities)
 from .compiler import Program
 from .errors import (ColumnsError, Diagnostic, EngineError, InputError, Location, MappingError, OptionError,
                      OutputError, PackError, RiskgradeError)
@@ -21,6 +21,8 @@ from .plan import (Capacity, InspectionPlan, PlanCounts, StationCapacity, WorkCa
                    write_ledger)
 
 __all__ = [
+    "Advice",
+    "AdviceResult",
     "Capacity",
     "ColumnReport",
     "ColumnsError",
@@ -47,6 +49,9 @@ __all__ = [
     "StationCapacity",
     "WorkCalendar",
     "__version__",
+    "advise",
+    "advise_file",
+    "advise_table",
     "api",
     "check_columns",
     "control_list",

@@ -17,8 +17,10 @@ from typing import Any, Callable, Mapping, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .advise import Advice, AdviceResult, advise_into, advise_source
 from .compiler import Program
 from .compiler.load import EXAMPLE_PACK, load_pack, load_packs, loads_pack, pack_files
+from .errors import InputError
 from .explain import explain
 from .grading import (Counts, GradeOptions, GradeResult, column_report, grade_entity, grade_into, grade_source,
                       resolver_for)
@@ -108,6 +110,51 @@ def suggest_mapping(source: Any, packs: Packs, options: GradeOptions | None = No
     return _suggest(source, _as_list(packs), GradeOptions.of(options, **settings))
 
 
+def advise(entity: Mapping[str, Any], packs: Packs, target: str | None = None, options: GradeOptions | None = None,
+           **settings: Any) -> list[Advice]:
+    """The rectification plan for one entity: per pack that applies, the cheapest set of the fixes
+    the pack declares (least total cost, then fewest fixes, then least time) whose application grades
+    the entity at ``target`` or better — by default one level less severe than its grade. When the
+    target cannot be reached by rectification, ``reachable`` is False, ``blocked_by`` names the
+    findings no fix changes, and the fixes are the cheapest way to the least severe level that can be.
+
+    Raises InputError naming the field when a value cannot be used; options as in ``grade``.
+
+    >>> import datetime as dt
+    >>> (plan,) = advise({"exits": 1}, loads_pack(EXAMPLE_PACK), as_of=dt.date(2026, 1, 1))
+    >>> plan.level, plan.reaches_level, [f.id for f in plan.fixes], plan.total_cost
+    ('red', 'blue', ['few_exits'], 30000.0)
+    >>> plan.summary("en")
+    'To reach Low: Add a safety exit (30,000 yuan, 30 days). Total 30,000 yuan, 30 days.'
+    """
+    result = advise_source([entity], _as_list(packs), GradeOptions.of(options, **settings), target)
+    if result.rejects:
+        p = result.rejects[0].problems[0]
+        raise InputError(f"{p.reason} (value {p.value!r})" if p.value is not None else p.reason, column=p.field,
+                         file=f"pack {', '.join(p.packs)}" if p.packs else "")
+    return result.advice
+
+
+def advise_table(source: Any, packs: Packs, target: str | None = None, options: GradeOptions | None = None, *,
+                 on_report: Callable[[ColumnReport], None] | None = None, **settings: Any) -> AdviceResult:
+    """Rectification plans for a table (a file path, DataFrame, Arrow table or list of dicts): one
+    ``Advice`` per entity and pack that applies, as ``advise`` gives for one entity; rows that cannot be
+    graded are in ``rejects``. ``to_arrow(lang)`` gives the records ``riskgrade advise`` writes."""
+    return advise_source(source, _as_list(packs), GradeOptions.of(options, **settings), target, on_report=on_report)
+
+
+def advise_file(source: Any, packs: Packs, output: str | PathLike[str], target: str | None = None,
+                options: GradeOptions | None = None, *, rejects_path: str | PathLike[str] | None = None,
+                on_report: Callable[[ColumnReport], None] | None = None,
+                **settings: Any) -> tuple[Counts, list[RowReject]]:
+    """Rectification plans for every entity of ``source`` streamed into ``output`` (jsonl, csv,
+    parquet, xlsx), written atomically; memory stays flat. Texts are in the options' ``lang``, and
+    with ``lang="zh"`` csv and xlsx have Chinese headers and levels (jsonl and parquet keep the ids).
+    Returns the counts and the rejected rows (also written to ``rejects_path``)."""
+    return advise_into(source, _as_list(packs), output, GradeOptions.of(options, **settings), target,
+                       rejects_path=rejects_path, on_report=on_report)
+
+
 def read_entities(source: Any, *, encoding: str | None = None, sheet: str | None = None) -> pa.Table:
     """The entities of a source as ``grade_table`` reads them: one column per input column, cells as the
     file holds them (before conversion to a pack's types); rows that cannot be split into cells are left
@@ -166,7 +213,7 @@ def _as_list(packs: Packs) -> list[Program]:
     return [packs] if isinstance(packs, Program) else list(packs)
 
 
-__all__ = ["EXAMPLE_PACK", "ColumnReport", "EntityResult", "GradeOptions", "GradeResult", "PackResult",
-           "MappingSuggestion", "RegistryMapping", "RowReject", "check_columns", "explain_entity", "find_entity", "grade",
-           "grade_file", "grade_table", "load_pack", "load_packs", "loads_pack", "pack_files", "read_entities",
-           "suggest_mapping", "write_rejects"]
+__all__ = ["EXAMPLE_PACK", "Advice", "AdviceResult", "ColumnReport", "EntityResult", "GradeOptions", "GradeResult",
+           "MappingSuggestion", "PackResult", "RegistryMapping", "RowReject", "advise", "advise_file", "advise_table",
+           "check_columns", "explain_entity", "find_entity", "grade", "grade_file", "grade_table", "load_pack",
+           "load_packs", "loads_pack", "pack_files", "read_entities", "suggest_mapping", "write_rejects"]

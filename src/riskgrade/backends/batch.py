@@ -46,7 +46,8 @@ def _expressions(program: Program) -> list[CompiledExpr]:
     return out
 
 
-def _numpy_params(program: Program, params: Mapping[str, Any]) -> dict[str, Any]:
+def numpy_params(program: Program, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The pack's parameters (already resolved) as the values kernels read: codes, Tri or float64."""
     out: dict[str, Any] = {}
     for name, value in params.items():
         kind = program.params[name][0].kind
@@ -83,7 +84,7 @@ def grade_columns(program: Program, table: Table, as_of: dt.date,
     """Grade a chunk of typed columns with one pack: its ``PackGrades`` (numpy, row i = entity i)."""
     n = table.n
     ks = kernels(program)
-    frame = Frame(n, table.columns, as_of, program.tables, _numpy_params(program, resolve_params(program, params)))
+    frame = Frame(n, table.columns, as_of, program.tables, numpy_params(program, resolve_params(program, params)))
     for name, cexpr in program.derive:
         frame.derived[name] = broadcast(ks[cexpr.pointer](frame), n)
     fmiss = field_missing(program, table)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..api import GradeOptions, load_packs
+from ..api import GradeOptions, advise, load_packs
 from ..errors import InputError
 from ..explain import explain, render_text
 from ..grading import resolver_for
@@ -24,6 +24,10 @@ EXAMPLE = """examples:
   riskgrade explain '{"venue_type": "hotel", "guest_rooms": 50, "exits": 1}' --rules rules/ --as-of 2026-11-01
   riskgrade explain entity.json --rules rules/ --pack fire_safety --lang zh
   riskgrade explain --row FS-330112-000001 --input examples/venues.csv --rules rules/ --format json
+  riskgrade explain entity.json --rules rules/ --target blue      # advice towards the lowest level
+
+The explanation ends with the advice (整改建议): the cheapest declared fixes that bring the entity one
+level down (or to --target), or why that level cannot be reached by rectification.
 """
 
 
@@ -44,6 +48,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--as-of", type=as_of, default=None, metavar="DATE", help="the grading date (default: today)")
     p.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE",
                    help="a pack parameter, e.g. region=fujian")
+    p.add_argument("--target", metavar="LEVEL",
+                   help="the level the advice aims at (default: one level less severe than the grade)")
+    p.add_argument("--no-advice", action="store_true", help="leave out the advice section")
     add_lang(p)
     add_format(p)
 
@@ -82,6 +89,18 @@ def find_row(path: str, entity_id: str, resolver: Resolver) -> dict[str, Any]:
     raise InputError(f"no row with id {entity_id!r}", file=path)
 
 
+def _add_advice(explanations: list[dict[str, Any]], entities: list[dict[str, Any]], packs: list[Any], day: dt.date,
+                params: dict[str, Any], target: str | None) -> None:
+    """An ``advice`` section on every explanation of a graded entity the pack applies to (``entities``:
+    the entity as each pack reads it)."""
+    for expl, entity, pack in zip(explanations, entities, packs):
+        if "rejected" in expl or not expl.get("applies"):
+            continue
+        chosen = {k: v for k, v in params.items() if k in pack.params}
+        for plan in advise(entity, pack, target, as_of=day, params=chosen):
+            expl["advice"] = plan.to_explanation()
+
+
 def run(args: argparse.Namespace) -> int:
     if (args.entity is None) == (args.row is None) or (args.row is not None and not args.input):
         print("riskgrade explain: give ENTITY, or --row ID with --input FILE", file=sys.stderr)
@@ -94,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     params = dict(args.param)
     explanations = [explain(p, resolver.entity(entity, p), day, {k: v for k, v in params.items() if k in p.params})
                     for p in packs]
+    if not args.no_advice:
+        _add_advice(explanations, [resolver.entity(entity, p) for p in packs], packs, day, params, args.target)
     if args.format == "json":
         print(json.dumps({"as_of": day.isoformat(), "explanations": explanations}, ensure_ascii=False, indent=2))
     else:

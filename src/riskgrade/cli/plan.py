@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..api import GradeOptions, grade_table, load_packs
+from ..advise import read_summaries, summaries
+from ..api import GradeOptions, advise_table, grade_table, load_packs
+from ..errors import OptionError
 from ..grading import DEFAULT_KEEP
 from ..io.outputs import check_outputs
 from ..io.write import write_table
@@ -25,7 +27,8 @@ EXAMPLE = """examples:
       --from 2026-11-02 --to 2026-11-30 --capacity examples/capacity.csv -o plan.csv --lang en
 
 -o .xlsx writes the ledger (台账): a sheet per pack, the roll-ups, workload, weekly and monthly
-views, the visits left unplanned and a daily list per station. -o .csv/.jsonl/.parquet writes the
+views, the visits left unplanned and a daily list per station. With --advice FILE (written by
+riskgrade advise), or --advise with --grade, the pack sheets get a 整改建议 (rectification) column. -o .csv/.jsonl/.parquet writes the
 visits, planned and unplanned (column status). Exit 1 when a visit could not be fitted.
 """
 
@@ -54,6 +57,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--grade", action="store_true", help="GRADED is an entity file: grade it first")
     p.add_argument("--as-of", type=as_of, metavar="DATE", help="with --grade: the grading date (default: --from)")
     p.add_argument("--param", type=param, action="append", default=[], metavar="NAME=VALUE", help="a pack parameter")
+    p.add_argument("--advice", metavar="FILE", help="advice written by riskgrade advise: the ledger gets a "
+                                                    "整改建议 column")
+    p.add_argument("--advise", action="store_true",
+                   help="with --grade: work out the advice (one level down) for the ledger's 整改建议 column")
     p.add_argument("--no-escape-formulas", dest="escape_formulas", action="store_false",
                    help="write text starting with = + - @ as it is (by default it is stored as text in xlsx "
                         "and written with a leading ' in CSV, so a spreadsheet never runs it)")
@@ -62,6 +69,11 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (args.advice or args.advise) and Path(args.output or "").suffix.lower() != ".xlsx":
+        raise OptionError("--advice and --advise fill the ledger's 整改建议 column: write the ledger with -o FILE.xlsx")
+    if args.advise and not args.grade:
+        raise OptionError("--advise needs --grade (the advice is worked out from the entities' values); "
+                          "or pass --advice FILE written by riskgrade advise")
     check_outputs({"-o": args.output}, [args.graded, args.capacity, *args.rules])
     packs = load_packs(*args.rules, pack=args.pack)
     graded: Any = args.graded
@@ -92,9 +104,19 @@ def _grade(args: argparse.Namespace, packs: Any) -> Any:
 def _write(args: argparse.Namespace, plan: Any, graded: Any, packs: Any) -> None:
     if Path(args.output).suffix.lower() == ".xlsx":
         write_ledger(args.output, graded, packs, plan=plan, lang=args.lang, check_sha=not args.allow_pack_change,
-                     escape_formulas=args.escape_formulas)
+                     escape_formulas=args.escape_formulas, advice=_advice(args, packs))
         return
     write_table(visits_table(plan, packs, args.lang), args.output, escape_formulas=args.escape_formulas)
+
+
+def _advice(args: argparse.Namespace, packs: Any) -> Any:
+    """The advice in words for the ledger: read from --advice, or worked out from the entity file."""
+    if args.advice:
+        return read_summaries(args.advice, packs)
+    if args.advise:
+        options = GradeOptions(as_of=args.as_of or args.start, params=dict(args.param))
+        return summaries(advise_table(args.graded, packs, options=options).advice, args.lang)
+    return None
 
 
 def _report(plan: Any, args: argparse.Namespace) -> None:

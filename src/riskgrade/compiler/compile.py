@@ -11,6 +11,7 @@ from ..model.scoring import SCORE_METHODS
 from ..source.pack_source import PackSource
 from .program import (CompiledAdjustment, CompiledExpr, CompiledInspection, CompiledLevel, CompiledRule,
                       CompiledScore, Program)
+from .fixes import check_fixes
 from .lifecycle import check_lifecycle
 from .names import check_names
 from .stages import (Context, check_bands, check_derived, level_ref, measure_ref, order_derived,
@@ -18,7 +19,7 @@ from .stages import (Context, check_bands, check_derived, level_ref, measure_ref
 
 STAGES = ("resolve_fields", "check_names", "resolve_tables", "resolve_levels", "order_derived", "check_derived",
           "check_applies", "check_rules", "check_gaps", "check_score", "check_controls", "check_inspection",
-          "check_lifecycle")
+          "check_lifecycle", "check_fixes")
 
 
 def compile_pack(src: PackSource) -> Program:
@@ -37,6 +38,7 @@ def compile_pack(src: PackSource) -> Program:
     level_controls, responsible = _check_controls(ctx)
     inspection = _check_inspection(ctx)
     lifecycle = check_lifecycle(ctx)
+    fixes = check_fixes(ctx, rules)
     if any(d.severity == "error" for d in ctx.diagnostics):
         raise PackError(ctx.diagnostics)
     pack = src.pack
@@ -51,7 +53,7 @@ def compile_pack(src: PackSource) -> Program:
         applies_when=applies, rules=tuple(rules), score=score,
         measures=tuple((mid, m.text) for mid, m in pack.controls.measures.items()),
         level_controls=level_controls, responsible=responsible, tiers=dict(pack.controls.tiers),
-        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps,
+        inspection=inspection, examples=tuple(pack.examples), lifecycle=lifecycle, gap_names=gaps, fixes=fixes,
         basis={b.id: b.title for b in pack.basis},
         derived_labels={name: d.label for name, d in pack.derive.items() if d.label is not None},
         model=pack,

@@ -67,7 +67,7 @@ def load_packs(*paths: str | PathLike[str], pack: str | Sequence[str] | None = N
     return programs
 
 
-# A small pack for examples and doctests: one rule, two levels.
+# A small pack for examples and doctests: one rule, two levels, one fix.
 EXAMPLE_PACK = """
 pack: demo
 version: "1"
@@ -82,5 +82,8 @@ score:
   method: sum
   bands: [{level: red, min: 10}, {level: blue, max: 10}]
 rules:
-  - {id: few_exits, when: "exits < 2", points: 10}
+  - id: few_exits
+    when: "exits < 2"
+    points: 10
+    fix: {to: 2, action: {zh: 增设安全出口, en: Add a safety exit}, cost: 30000, days: 30}
 """

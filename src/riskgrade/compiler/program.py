@@ -99,6 +99,35 @@ class CompiledInspection:
 
 
 @dataclass(frozen=True)
+class CompiledFix:
+    """One declared way to rectify a finding: set ``field`` to ``value``, at a cost, in some days."""
+
+    index: int
+    id: str
+    field: str
+    value: Any  # typed as the field's cells are (table.convert); None when relative to the grading date
+    to: str  # the value as the advice shows it (true/false, 2, a category code, YYYY-MM-DD, as_of + 365)
+    as_of_days: int | None  # the value is the grading date plus these days (``to: as_of + 365``)
+    to_field: str | None  # the value is that of another field of the entity (``to: licensed_quantity``)
+    from_values: tuple[Any, ...] | None  # typed: the fix applies only where the field has one of them
+    action: LocalText
+    cost: float
+    days: float
+    by: LocalText | None
+    on_the_spot: bool
+    rule: str | None  # the rule it is declared on (None: on the field)
+    local_choice: bool
+    pointer: str
+
+    def value_on(self, as_of: dt.date, entity: Any = None) -> Any:
+        """The value after the fix, on grading date ``as_of``; for a fix that copies another field,
+        that field's value in ``entity`` (typed values by field name)."""
+        if self.to_field is not None:
+            return None if entity is None else entity.get(self.to_field)
+        return self.value if self.as_of_days is None else as_of + dt.timedelta(days=self.as_of_days)
+
+
+@dataclass(frozen=True)
 class CompiledLevel:
     id: str
     label: LocalText
@@ -137,6 +166,7 @@ class Program:
     lifecycle: Any = None  # compiler.lifecycle.CompiledLifecycle
     basis: dict[str, LocalText] = field(default_factory=dict, compare=False)  # basis id -> its title
     derived_labels: dict[str, LocalText] = field(default_factory=dict, compare=False)
+    fixes: tuple[CompiledFix, ...] = ()  # declared rectifications, fields' first (in field order), then rules'
     # The pack as its panel wrote it (model.Pack): labels, notes, basis documents and local-choice marks
     # for documents such as ``explain.pack_document``. Engines never read it.
     model: Any = field(default=None, compare=False, hash=False, repr=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .render_advice import advice_lines
 from .render_zh import render_zh
 
 _WORDS = {
@@ -85,6 +86,8 @@ def render_text(expl: dict[str, Any], lang: str = "en") -> str:
     out += _inspection(expl, w)
     if expl["data_gaps"]:
         out.append(f"{w['gaps']}: {', '.join(expl['data_gaps'])}")
+    if expl.get("advice"):
+        out += advice_lines(expl["advice"], lang, labels, expl.get("value_labels") or {})
     return "\n".join(out) + "\n"
 
 

@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from .render_advice import advice_lines
+
 COLOURS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
 METHODS = {"sum": "累加", "deduct": "扣分", "max": "取最大值", "product": "连乘（LEC）", "matrix": "风险矩阵",
            "expr": "公式"}
@@ -45,6 +47,8 @@ def render_zh(expl: dict[str, Any]) -> str:
     out += z.derived() + z.fired() + z.undecided() + z.level() + z.controls() + z.inspection()
     if expl["data_gaps"]:
         out.append("缺失数据：" + "；".join(z.field(f) for f in expl["data_gaps"]))
+    if expl.get("advice"):
+        out += advice_lines(expl["advice"], "zh", expl.get("field_labels") or {}, expl.get("value_labels") or {})
     return "\n".join(out) + "\n"
 
 

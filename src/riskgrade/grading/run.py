@@ -80,15 +80,15 @@ def grade_source(source: Any, programs: Sequence[Program], options: GradeOptions
     """Grade a file, DataFrame, Arrow table or list of dicts into one ``GradeResult``; ``on_report``
     sees the column report before the first row is graded (``strict``: ColumnsError instead)."""
     grader = Grader(programs, options)
-    src = _open(source, grader)
+    src = open_source(source, grader)
     counts = Counts()
     longs, wides, rejects = [], [], []
     reports: list[ColumnReport] = []
-    for chunk in _graded(grader, src, counts, _collect(reports, on_report)):
+    for chunk in graded_chunks(grader, src, counts, _collect(reports, on_report)):
         longs.append(chunk.long)
         wides.append(chunk.wide)
         rejects += chunk.rejects
-    rejects = _source_rejects(src, counts) + rejects
+    rejects = source_rejects(src, counts) + rejects
     long = pa.concat_tables(longs) if longs else _empty(grader)
     wide = pa.concat_tables(wides) if wides else pa.table({"entity_id": pa.array([], pa.string())})
     return GradeResult(long, wide, sorted(rejects, key=lambda r: r.row), counts, reports[0] if reports else None,
@@ -99,7 +99,7 @@ def column_report(source: Any, programs: Sequence[Program], options: GradeOption
     """The column report of a source, from its header and its first chunk (graded to learn which packs
     apply to its rows); nothing is written."""
     grader = Grader(programs, options)
-    src = _open(source, grader)
+    src = open_source(source, grader)
     first = next(iter(src), None)
     if first is None:
         return grader.report(src.name, tuple(getattr(src, "columns", None) or ()))
@@ -135,9 +135,9 @@ def grade_into(sources: Sequence[Any], programs: Sequence[Program], output: str 
                          if rejects_path is not None else None, rejects_wording(options.lang, programs), keep_rejects)
         wrote = False
         for one, name in zip(sources, names or [None] * len(sources)):
-            src = _open(one, grader)
+            src = open_source(one, grader)
             held = _HeldRejects(src, name, counts)
-            for chunk in _graded(grader, src, counts, on_report, name):
+            for chunk in graded_chunks(grader, src, counts, on_report, name):
                 writer.write(*for_people(writer, options.lang, programs, chunk.long, chunk.wide))
                 wrote = True
                 log.add(held.merged(_labelled(chunk.rejects, name), _last_row(chunk)))
@@ -233,14 +233,17 @@ def resolver_for(programs: Sequence[Program], options: GradeOptions) -> Resolver
     return resolver
 
 
-def _open(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
+def open_source(source: Any, grader: Grader) -> EntitySource | ExplainingSource:
+    """The source opened as the grader's options say (encoding, chunk size, sheet; explanations)."""
     o = grader.options
     src = open_entities(source, encoding=o.encoding, chunk_rows=o.chunk_rows, sheet=o.sheet)
     return ExplainingSource(src, grader.programs, o.as_of, o.params, grader.resolver) if o.explain else src
 
 
-def _graded(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
-            on_report: OnReport | None = None, source: str | None = None) -> Any:
+def graded_chunks(grader: Grader, src: EntitySource | ExplainingSource, counts: Counts,
+                  on_report: OnReport | None = None, source: str | None = None) -> Any:
+    """The source's chunks graded, in order, with its column report before the first (``on_report``;
+    with ``strict`` a ColumnsError instead) and the columns a later chunk brings reported too."""
     first = True
     seen: set[str] = set()
     for chunk in grader.grade_chunks(src, counts, source=source):
@@ -282,7 +285,7 @@ def _collect(reports: list[ColumnReport], on_report: OnReport | None) -> OnRepor
     return collect
 
 
-def _source_rejects(src: Any, counts: Counts) -> list[RowReject]:
+def source_rejects(src: Any, counts: Counts) -> list[RowReject]:
     """The rows a reader could not split into cells since the last call, counted in."""
     found = src.take_rejects()
     counts.rows_in += len(found)
@@ -328,7 +331,7 @@ class _HeldRejects:
 
     def merged(self, rejects: list[RowReject], upto: int | None) -> list[RowReject]:
         """``rejects`` with the reader's rejects up to row ``upto`` (None: all) merged in."""
-        fresh = _labelled(_source_rejects(self.src, self.counts), self.name)
+        fresh = _labelled(source_rejects(self.src, self.counts), self.name)
         if fresh:
             self.held = sorted(self.held + fresh, key=lambda r: r.row)
         if not self.held:
@@ -350,4 +353,4 @@ def _last_row(chunk: GradedChunk) -> int:
 
 
 __all__ = ["GradeResult", "GradedChunk", "column_report", "for_people", "grade_entity", "grade_into", "grade_source",
-           "rejects_wording", "result_writer", "resolver_for"]
+           "graded_chunks", "open_source", "rejects_wording", "result_writer", "resolver_for", "source_rejects"]

@@ -61,6 +61,15 @@ LINT_MESSAGES: dict[str, tuple[str, str, str]] = {
               "{what_zh}“{id}”含外形酷似拉丁字母的其他文字字母（{chars}）：看起来像“{plain}”，实际并不相同；请重新输入"),
     "RG617": ("warning", "'{cited}' is cited as a basis but not declared under 'basis' (declared: {declared})",
               "引用的依据“{cited}”未在“basis”中声明（已声明：{declared}）"),
+    "RG640": ("warning", "fix of field '{field}' can never change a grade: no rule and no score expression reads "
+                         "'{field}'",
+              "字段“{field}”的整改措施不会改变任何评级：没有规则或评分表达式读取“{field}”"),
+    "RG641": ("warning", "the fix of rule '{rule}' changes '{field}', which the rule does not read: it cannot clear "
+                         "the finding",
+              "规则“{rule}”的整改措施改变的是“{field}”，而该规则并不读取它：无法消除该隐患"),
+    "RG642": ("warning", "after this fix ({field} = {to}) rule '{rule}' still fires whatever else is true: the fix "
+                         "does not clear it",
+              "整改后（{field} = {to}）规则“{rule}”无论其他条件如何仍会触发：该整改措施不能消除它"),
 }
 
 # Chinese titles of every code, for messages the patterns below do not translate in full.
@@ -74,7 +83,8 @@ TITLES_ZH: dict[str, str] = {
     "RG305": "等级编号重复", "RG306": "未知等级", "RG307": "未知管控措施", "RG308": "分数段有空缺",
     "RG309": "分数段重叠", "RG310": "规则编号重复", "RG311": "分组上限无对应规则", "RG312": "未知责任层级",
     "RG313": "不是日期字段", "RG314": "字段名称冲突", "RG315": "分类取值写法冲突", "RG316": "分数可能溢出",
-    "RG317": "未知的数据缺口字段", "RG318": "分组列表声明无效",
+    "RG317": "未知的数据缺口字段", "RG318": "分组列表声明无效", "RG320": "整改措施无效",
+    "RG321": "整改措施编号重复",
     "RG501": "用例结果与预期不符", "RG502": "用例无法评级", "RG503": "测试用例文件无效",
     "RG504": "此环境无法运行 durable 引擎",
 }
@@ -119,6 +129,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [(c, re.compile(p), z) for c
     ("RG310", r"^rule id '(?P<i>.*)' is used twice$", "规则编号“{i}”重复使用"),
     ("RG312", r"^unknown tier '(?P<i>[^']*)'.*$", "未知责任层级“{i}”（请在 controls.tiers 中声明）"),
     ("RG313", r"^'(?P<i>[^']*)' is not a date field of this pack$", "“{i}”不是本规则包的日期字段"),
+    ("RG320", r"^name the field this fix changes \('field: …'\); the rule reads (?P<f>.*)$",
+     "请写明该整改措施改变的字段（field: …）；该规则读取：{f}"),
+    ("RG320", r"^fix of an unknown field '(?P<f>[^']*)'$", "整改措施指向未知字段“{f}”"),
+    ("RG320", r"^'(?P<f>[^']*)' is a list field: .*$", "“{f}”是列表字段：整改措施只能设置单个值，请指定非列表字段"),
+    ("RG320", r"^fix of field '(?P<f>[^']*)': 'to' cannot be a value of this field: (?P<m>.*)$",
+     "字段“{f}”的整改措施：“to”不是该字段可取的值：{m}"),
+    ("RG321", r"^fix id '(?P<i>[^']*)' is used twice \(also at (?P<a>.*)\); give one an 'id'$",
+     "整改措施编号“{i}”重复（另见 {a}）：请为其中之一写明 id"),
     ("RG314", r"^(?P<w>[\w ]+) '(?P<t>.*)' of field '(?P<f>[^']*)' is also the (?P<o>[\w ]+) of field '(?P<g>[^']*)'.*$",
      "字段“{f}”的名称“{t}”也是字段“{g}”的名称：这样命名的列无法确定对应哪个字段，请修改其中一个"),
     ("RG315", r"^'(?P<t>.*)' of field '(?P<f>[^']*)' stands for both '(?P<a>[^']*)' and '(?P<b>[^']*)'.*$",

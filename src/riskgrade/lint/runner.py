@@ -12,6 +12,7 @@ from .conditions import conditions
 from .confusables import confusable_ids
 from .context import LintContext
 from .findings import Finding, sort_findings
+from .fixes import fixes
 from .ids import duplicate_ids
 from .levels import level_settings
 from .tables import banded_tables
@@ -29,6 +30,7 @@ LINTS: dict[str, Callable[[LintContext], None]] = {
     "banded_tables": banded_tables,
     "basis": basis,
     "confusable_ids": confusable_ids,
+    "fixes": fixes,
 }
 
 

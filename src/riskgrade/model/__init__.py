@@ -4,6 +4,7 @@ from .common import LocalText
 from .controls import Controls, Measure
 from .examples import Example, Expectation
 from .fields import FieldSpec, ItemField, Parameter
+from .fixes import Fix
 from .inspection import Campaign, Inspection, Modifier
 from .levels import Level
 from .lifecycle import Lifecycle
@@ -14,6 +15,6 @@ from .tables import Band, BandedTable, KeyedTable
 
 __all__ = [
     "Band", "BandedTable", "BasisDoc", "Campaign", "Controls", "Derived", "DerivedGroups", "Example", "Expectation",
-    "FieldSpec", "Inspection", "ItemField", "KeyedTable", "Level", "Lifecycle", "LocalText", "Measure",
+    "FieldSpec", "Fix", "Inspection", "ItemField", "KeyedTable", "Level", "Lifecycle", "LocalText", "Measure",
     "Modifier", "Pack", "Parameter", "Rule", "Score", "ScoreBand",
 ]

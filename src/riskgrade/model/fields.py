@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field as PField, StringConstraints, model_validator
 
 from .common import Name, Strict, Text
+from .fixes import Fixes
 
 FieldType = Literal["number", "integer", "boolean", "category", "date", "string", "list"]
 ItemType = Literal["number", "integer", "boolean", "category", "date", "string"]
@@ -50,6 +51,7 @@ class FieldSpec(ItemField):
                         "ignoring width, case, spaces and a trailing unit in brackets")
     synonyms: dict[str, list[Annotated[str, StringConstraints(min_length=1, max_length=200)]]] | None = PField(
         None, description="Category fields: other spellings of a value, by code, e.g. {hotel: [酒店, 旅馆]}")
+    fix: Fixes | None = None  # how a finding on this field is rectified (none: a fact that cannot change)
 
     @model_validator(mode="after")
     def _items_only_for_lists(self) -> "FieldSpec":
@@ -60,6 +62,11 @@ class FieldSpec(ItemField):
         if self.type == "list" and self.default is not None:
             raise ValueError("a list field cannot have a default")
         _check_synonyms(self.type, self.values, self.synonyms)
+        if self.fix and self.type == "list":
+            raise ValueError("a list field cannot have a fix: put the fix on a rule that reads it, naming a "
+                             "field that is not a list")
+        if self.fix and any(f.field is not None for f in self.fix):
+            raise ValueError("a field's fix changes that field: 'field' is only for a rule's fix")
         return self
 
 

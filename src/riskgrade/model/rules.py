@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from .common import Expression, Ident, Strict, Text
+from .fixes import Fixes
 
 OnMissing = Literal["ignore", "worst", "error"]
 
@@ -18,6 +19,7 @@ class Rule(Strict):
     ``raise``/``lower`` (by n levels), ``controls`` (added to the control list), ``data_gap`` (a field,
     or ``list.item`` for an item field of a list, named in the entity's data gaps: data the panel
     needs even where the grade could be computed, e.g. a default that stood in for it).
+    ``fix`` says how its finding is rectified (the field it changes and the value after the fix).
     ``on_missing`` says what an unknown condition means: ``ignore`` (does not fire, the data gap is
     listed), ``worst`` (fires), ``error`` (the entity is rejected).
     """
@@ -36,6 +38,7 @@ class Rule(Strict):
     controls: list[Ident] = []
     data_gap: str | None = Field(None, pattern=r"^[^\W\d]\w*(\.[^\W\d]\w*)?$")
     on_missing: OnMissing | None = None
+    fix: Fixes | None = None
     local_choice: bool = False
     note: Text | None = None
 

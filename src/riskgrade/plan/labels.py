@@ -24,6 +24,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "not_applicable": ("不适用", "Not applicable"), "overdue": ("逾期未检", "Overdue inspections"),
     "open_hazards": ("未整改隐患", "Open hazards"), "with_open_hazards": ("有未整改隐患单位", "Entities with open hazards"),
     "jurisdiction": ("层级", "Jurisdiction level"), "unit": ("单位/辖区", "Unit"),
+    "advice": ("整改建议", "Rectification advice"),
 }
 SHEETS: dict[str, tuple[str, str]] = {
     "summary": ("汇总", "Summary"), "workload": ("工作量", "Workload"), "weekly": ("周汇总", "Weekly"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..compiler.program import Program
 from ..errors import OptionError, OutputError
@@ -34,11 +34,14 @@ PACK_COLUMNS = ("entity_id", "name") + JURISDICTIONS + (
 
 def write_ledger(path: str | os.PathLike[str], graded: Any, packs: Program | Sequence[Program], *,
                  plan: InspectionPlan | None = None, on: dt.date | None = None, lang: str = "zh",
-                 check_sha: bool = True, escape_formulas: bool = True) -> None:
+                 check_sha: bool = True, escape_formulas: bool = True,
+                 advice: Mapping[tuple[str, str], str] | None = None) -> None:
     """Write the ledger workbook to ``path`` (.xlsx), atomically: a temporary file renamed into place.
 
     ``on`` is the date overdue days count to (default: the plan's start, else the grading date).
     Text starting with ``=`` is stored as text, never as a formula, unless ``escape_formulas=False``.
+    ``advice`` maps (pack, entity id) to the rectification advice in words (``riskgrade advise``'s
+    summaries); with it every pack sheet gets a 整改建议 column.
     """
     if lang not in ("zh", "en"):
         raise OptionError(f"lang must be 'zh' or 'en', got {lang!r}")
@@ -57,7 +60,8 @@ def write_ledger(path: str | os.PathLike[str], graded: Any, packs: Program | Seq
     controls = control_list(df, list(programs.values()), check_sha=check_sha)
     for pid, program in programs.items():
         frame = pack_sheet(df[df["pack"] == pid], schedule[schedule["pack"] == pid],
-                           controls[controls["pack"] == pid], program, lang)
+                           controls[controls["pack"] == pid], program, lang,
+                           None if advice is None else {e: t for (p, e), t in advice.items() if p == pid})
         writer.write(program.title.get(lang) or pid, frame, _headers(frame, lang),
                      colour_of={"level": "_color"})
     if plan is not None:
@@ -65,8 +69,10 @@ def write_ledger(path: str | os.PathLike[str], graded: Any, packs: Program | Seq
     _save(writer.book, path)
 
 
-def pack_sheet(rows: Any, schedule: Any, controls: Any, program: Program, lang: str) -> Any:
-    """One row per entity graded by the pack: level, controls, responsible tier, inspection; most severe first."""
+def pack_sheet(rows: Any, schedule: Any, controls: Any, program: Program, lang: str,
+               advice: Mapping[str, str] | None = None) -> Any:
+    """One row per entity graded by the pack: level, controls, responsible tier, inspection; most severe
+    first; with ``advice`` (entity id -> words), the rectification advice after the controls."""
     pd = pandas()
     rows = rows[rows["applies"].fillna(False).astype(bool) & rows["level"].notna()]
     sched = schedule.set_index(["entity_id"])[["overdue_days", "modifiers", "campaigns"]]
@@ -91,8 +97,12 @@ def pack_sheet(rows: Any, schedule: Any, controls: Any, program: Program, lang: 
     out["overdue_days"] = mods["overdue_days"].to_numpy()
     out["data_gaps"] = rows["data_gaps"].to_numpy()
     out["_rank"] = rows["rank"].to_numpy()
+    columns = list(PACK_COLUMNS)
+    if advice is not None:
+        out["advice"] = [advice.get(str(i)) for i in ids]
+        columns.insert(columns.index("controls") + 1, "advice")
     out = out.sort_values(["_rank", "overdue_days", "entity_id"], ascending=[True, False, True], kind="stable")
-    return out[list(PACK_COLUMNS) + ["_color"]].reset_index(drop=True)
+    return out[columns + ["_color"]].reset_index(drop=True)
 
 
 def _adjustments(modifiers: Any, campaigns: Any) -> list[str]:

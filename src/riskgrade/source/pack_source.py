@@ -122,6 +122,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             node = node[part[:-1]]
         elif part in ("keyed", "banded") or isinstance(part, str) and "[" in part:
             continue  # discriminator / union branch labels
+        elif isinstance(node, dict) and isinstance(part, int):
+            continue  # one mapping written where a list of them is accepted (``fix: {…}``)
         elif part in _SCALAR_BRANCHES and not isinstance(node, (dict, list)):
             continue  # a scalar union's branch (float | int | bool | str): the value itself is at fault
         else:

@@ -53,6 +53,9 @@ WORDS: dict[str, dict[str, str]] = {
         "step_veto": "{rule} 一票否决，至少为{level}", "step_after_vetoes": "取最严重的否决等级 → {level}",
         "step_raise": "{rule} 升 {by} 级", "step_lower": "{rule} 降 {by} 级",
         "step_shift": "净调整 {net} → {level}（不超出等级范围，不低于否决等级）", "step_final": "最终等级：{level}",
+        "advice": "整改建议", "advice_target": "目标：{level}", "out_of_reach": "无法通过整改达到{level}：",
+        "fix_action": "整改措施", "fix_by": "实施方", "fix_cost": "费用（元）", "fix_days": "用时（天）",
+        "on_the_spot": "现场整改", "after_fixes": "整改后", "advice_total": "合计 {cost} 元，{days} 天",
     },
     "en": {
         "app": "Risk grading workbench", "overview": "Overview", "packs": "Packs", "diff": "Diff", "api": "API",
@@ -107,6 +110,9 @@ WORDS: dict[str, dict[str, str]] = {
         "step_veto": "{rule} sets at least {level} (veto)", "step_after_vetoes": "most severe veto → {level}",
         "step_raise": "{rule} raises by {by}", "step_lower": "{rule} lowers by {by}",
         "step_shift": "net {net} → {level} (clamped, never below a veto)", "step_final": "final level: {level}",
+        "advice": "Rectification", "advice_target": "target: {level}", "out_of_reach": "{level} cannot be reached by rectification:",
+        "fix_action": "Fix", "fix_by": "By", "fix_cost": "Cost (yuan)", "fix_days": "Days",
+        "on_the_spot": "on the spot", "after_fixes": "Afterwards", "advice_total": "total {cost} yuan, {days} days",
     },
 }
 

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ...api import GradeOptions, explain_entity, grade
+from ...api import GradeOptions, advise, explain_entity, grade
 from ...compiler import Program
 from ...errors import RiskgradeError
 from ...explain import pack_document
@@ -177,6 +177,9 @@ def _explained(raw: dict[str, Any], programs: list[Program], options: GradeOptio
     explanations = list(explain_entity(raw, programs, options).values())
     for e, p in zip(explanations, programs):
         e["title"] = {"zh": p.title.zh, "en": p.title.en}
+        if e.get("applies") and "rejected" not in e:  # the rectification advice, one level down
+            for plan in advise(raw, p, options=GradeOptions.of(options, strict=False)):
+                e["advice"] = plan.to_explanation()
     explanations.sort(key=lambda e: (not e.get("applies"), e.get("level", {}).get("rank", 99)))
     try:  # the row was graded already; strict's column checks are the registry's, not the row's
         overall = grade(raw, programs, GradeOptions.of(options, strict=False))
