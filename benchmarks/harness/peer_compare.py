@@ -32,7 +32,11 @@ def bench_peers(program: Program, path: Path, n: int, runs: int) -> dict[str, An
                                                          for k in ("level", "score")))]
     theirs_zen = [(r["level"], r["score"]) for r in map(zen.evaluate, zin)]
     theirs_durable = [durable.grade(e) for e in din]
-    check_agreement(rows, ours, {"zen-engine": theirs_zen, "durable_rules": theirs_durable})
+    import riskgrade
+
+    one_by_one = [(r.level, r.score) for r in (riskgrade.grade(row, program, as_of=AS_OF).packs[0] for row in rows)]
+    check_agreement(rows, ours, {"zen-engine": theirs_zen, "durable_rules": theirs_durable,
+                                 "riskgrade.grade (compiled, one entity)": one_by_one})
     _say(f"peers: the three agree on all {n:,} entities")
 
     runs = min(runs, 3)  # the peers take seconds per pass: the median of three
@@ -54,10 +58,16 @@ def bench_peers(program: Program, path: Path, n: int, runs: int) -> dict[str, An
         "zen_one_expression_graph_per_s": rate(lambda: [floor_engine(e) for e in zin], n),
         "durable_per_s": rate(lambda: [durable.grade(e) for e in din], n),
     }
+    result.update(public_paths(program, path, chunks, rate))
     result = {k: round(v) if isinstance(v, float) else v for k, v in result.items()}  # rates: whole numbers
+    result["single"] = single_vs_zen(program, rows, zin, zen, min(n, 2000))
     result["ratio_zen"] = round(result["riskgrade_grades_per_s"] / result["zen_evaluate_per_s"], 1)
     result["ratio_durable"] = round(result["riskgrade_grades_per_s"] / result["durable_per_s"], 1)
     result["ratio_zen_floor"] = round(result["riskgrade_grades_per_s"] / result["zen_one_expression_graph_per_s"], 1)
+    for key in PUBLIC:
+        result[f"ratio_zen_{key}"] = round(result[key] / result["zen_evaluate_per_s"], 1)
+        result[f"ratio_durable_{key}"] = round(result[key] / result["durable_per_s"], 1)
+        result[f"ratio_chunk_{key}"] = round(result[key] / result["riskgrade_grades_per_s"], 2)
     _say(f"peers: riskgrade {result['riskgrade_grades_per_s']:,}/s, zen {result['zen_evaluate_per_s']:,}/s, "
          f"durable {result['durable_per_s']:,}/s")
     return result
@@ -83,3 +93,73 @@ def _clock(fn: Callable[[], Any]) -> float:
     t = time.perf_counter()
     fn()
     return time.perf_counter() - t
+
+
+# the public paths a user calls, measured on the same entities as the peers (key -> label)
+PUBLIC = {
+    "grade_table_path_per_s": "`riskgrade.grade_table(path)` (Parquet file)",
+    "grade_table_pandas_per_s": "`riskgrade.grade_table(DataFrame)`",
+    "grade_table_arrow_per_s": "`riskgrade.grade_table(Arrow table)`",
+    "grade_file_per_s": "`riskgrade.grade_file(path, out.parquet)`",
+    "cli_per_s": "`riskgrade grade FILE -o out.parquet` (a new process: start-up and pack loading included)",
+}
+
+
+def public_paths(program: Program, source: Path, chunks: list, rate: Callable[..., float]) -> dict[str, float]:
+    """Entities per second through the public API and the CLI, on the same rows as the peers."""
+    import subprocess
+    import sys
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    import riskgrade
+
+    table = pa.concat_tables([c.table for c in chunks])
+    n = table.num_rows
+    frame = table.to_pandas()
+    with tempfile.TemporaryDirectory(prefix="riskgrade-public-") as tmp:
+        path, out = Path(tmp) / "venues.parquet", Path(tmp) / "graded.parquet"
+        pq.write_table(table, path)
+        cli = [sys.executable, "-m", "riskgrade.cli.main", "grade", str(path), "--rules", program.file,
+               "--as-of", AS_OF.isoformat(), "-o", str(out), "--quiet"]
+        riskgrade.grade_table(path, program, as_of=AS_OF)  # the first call of a process: not what is measured
+        measured = {
+            "grade_table_path_per_s": rate(lambda: riskgrade.grade_table(path, program, as_of=AS_OF), n),
+            "grade_table_pandas_per_s": rate(lambda: riskgrade.grade_table(frame, program, as_of=AS_OF), n),
+            "grade_table_arrow_per_s": rate(lambda: riskgrade.grade_table(table, program, as_of=AS_OF), n),
+            "grade_file_per_s": rate(lambda: riskgrade.grade_file(path, program, out, as_of=AS_OF), n),
+            "cli_per_s": rate(lambda: subprocess.run(cli, check=False, capture_output=True), n),
+        }
+    _say("public paths: " + ", ".join(f"{k} {v:,.0f}/s" for k, v in measured.items()))
+    return measured
+
+
+def single_vs_zen(program: Program, rows: list[dict], zen_inputs: list[dict], zen: Any, count: int) -> dict[str, Any]:
+    """One entity per call, the same entities: ``riskgrade.grade(dict)`` and zen-engine's fastest path,
+    interleaved call by call so that both see the same load; median and p99 in microseconds."""
+    import statistics
+
+    import numpy as np
+
+    import riskgrade
+
+    ours, theirs = [], []
+    for row, z in zip(rows[:50], zen_inputs[:50]):  # warm-up
+        riskgrade.grade(row, program, as_of=AS_OF)
+        zen.evaluate(z)
+    clock = time.perf_counter_ns
+    for row, z in zip(rows[:count], zen_inputs[:count]):
+        t = clock()
+        riskgrade.grade(row, program, as_of=AS_OF)
+        t1 = clock()
+        zen.evaluate(z)
+        t2 = clock()
+        ours.append((t1 - t) / 1000)
+        theirs.append((t2 - t1) / 1000)
+    out = {"calls": len(ours), "riskgrade_median_us": round(statistics.median(ours), 1),
+           "riskgrade_p99_us": round(float(np.percentile(ours, 99)), 1),
+           "zen_median_us": round(statistics.median(theirs), 1), "zen_p99_us": round(float(np.percentile(theirs, 99)), 1)}
+    out["ratio"] = round(out["zen_median_us"] / out["riskgrade_median_us"], 2)
+    _say(f"single entity: riskgrade {out['riskgrade_median_us']} us, zen {out['zen_median_us']} us ({out['ratio']}x)")
+    return out

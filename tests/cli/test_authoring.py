@@ -69,8 +69,9 @@ def test_check_runs_case_files_and_usage_errors(tmp_path, capsys):
     path = _pack(tmp_path, cases=bad_cases)
     assert main(["check", str(path), "--format", "json"]) == 1
     diags = json.loads(capsys.readouterr().out)["diagnostics"]
-    failed = [d for d in diags if d["code"] == "RG501"]
-    assert len(failed) == 2 and {d["file"] for d in failed} == {str(tmp_path / "lintme_test.yaml")}
+    failed = [d for d in diags if d["code"] == "RG501"]  # the wrong level, once per engine
+    assert len(failed) == 3 and {d["file"] for d in failed} == {str(tmp_path / "lintme_test.yaml")}
+    assert {d["message"].split("(")[1].split(" ")[0] for d in failed} == {"reference", "batch", "durable"}
     assert failed[0]["line"] == 7  # the case's line in the case file
     assert main(["check", str(tmp_path / "nope.yaml")]) == 2
 
@@ -153,3 +154,23 @@ def test_schema_command_writes_entity_schemas(tmp_path):
     assert schema["properties"]["last_check"]["format"] == "date"
     assert (tmp_path / "s" / "pack_test.schema.json").is_file()
     shutil.rmtree(tmp_path / "s")
+
+
+def test_cases_run_without_the_durable_engine_where_it_cannot_load(tmp_path, capsys, monkeypatch):
+    from riskgrade import packtest
+    from riskgrade.errors import EngineError
+
+    def unavailable():
+        raise EngineError("durable-rules cannot be imported on this Python")
+    packtest.usable_engines.cache_clear()
+    monkeypatch.setattr(packtest, "load_engine", unavailable)
+    try:
+        path = _pack(tmp_path, cases=CASES.replace("expect: {level: yellow", "expect: {level: red"))
+        assert main(["test", str(path), "--format", "json"]) == 1
+        report = json.loads(capsys.readouterr().out)["packs"][0]
+        messages = [p["message"] for f in report["failures"] for p in f["problems"]]
+        assert len(messages) == 2 and not any("durable" in m for m in messages)
+        assert main(["test", str(_pack(tmp_path, cases=CASES))]) == 0  # a warning: the run still passes
+        assert "RG504" in capsys.readouterr().out
+    finally:
+        packtest.usable_engines.cache_clear()

@@ -1,5 +1,6 @@
-"""batch == reference: packs generated valid by construction, entities generated from their fields
-(missing values, band edges, extreme numbers, Unicode text); every output column must agree."""
+"""batch == reference == compiled: packs generated valid by construction, entities generated from
+their fields (missing values, band edges, extreme numbers, Unicode text); every output column must
+agree, and the compiled engine's records must equal the reference's exactly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pyarrow as pa
 from hypothesis import given, strategies as st
 
 import riskgrade
-from riskgrade.backends import reference
+from riskgrade.backends import compiled, reference
 from riskgrade.grading import GradeOptions, Grader
 from riskgrade.model.scoring import SCORE_METHODS
 from riskgrade.table.chunks import RawChunk
@@ -206,6 +207,8 @@ def test_batch_equals_reference(pack_text, ents, as_of, mode):
     program = riskgrade.loads_pack(pack_text)
     params = {"mode": mode}
     expected = reference.grade_records(program, ents, as_of, params)
+    assert compiled.unsupported(program) is None
+    assert compiled.grade_records(program, ents, as_of, params) == expected, pack_text
     got = batch_records(program, ents, as_of, params)
     for want, have in zip(expected, got):
         if "rejected" in want:

@@ -74,6 +74,12 @@ def test_adding_a_method_is_one_declaration_and_one_implementation_per_engine(fo
     def reference(program, fired, value):
         return float(len(fired))
 
+    @implements("fired_count", "compiled")
+    def compiled(program, src, fired, value):  # Python source: the local holding the score
+        score = src.temp("s")
+        src.line(f"{score} = float(len([h for h in ({''.join(h + ', ' for h in fired.hits)}) if h]))")
+        return score
+
     @implements("fired_count", "bounds")
     def bounds(program):
         return 0.0, float(len(program.rules))

@@ -3,12 +3,14 @@
 Per chunk and pack: derived values, applicability, the (entities × rules) hit matrix with its
 unknown mask, the score, the level, the controls, the data gaps and the inspection interval — all as
 whole-column operations. Nothing is built per entity until results are written.
+
+As a ``Backend``: ``grade_columns`` is the engine; ``grade_records`` converts dicts to columns first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -18,7 +20,10 @@ from ..scoring.interval import intervals_numpy
 from ..scoring.combine import band_levels, final_levels
 from ..scoring.methods import implementation
 from ..table import Codes, ListColumn, Table, Tri, day_number
-from .base import PackGrades, Reason, resolve_params
+from ..table.convert import column_from_values, convert_entity
+from .base import PackGrades, Reason, Record, records_from_grades, resolve_params
+
+name = "batch"
 
 
 def kernels(program: Program) -> dict[str, Kernel]:
@@ -143,6 +148,19 @@ def grade_columns(program: Program, table: Table, as_of: dt.date,
     hits_by_rule &= applies[None, :]
     return PackGrades(program, as_of, applies, level, np.where(applies & score_known, score, np.nan), hits,
                       controls.T, gaps.T, interval, next_due, dict(frame.derived), rejects, adjusted.T, undecided)
+
+
+def grade_records(program: Program, records: Sequence[Mapping[str, Any]], as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> list[Record]:
+    """Grade raw entity dicts as one chunk; a rejected entity's record has ``rejected`` with its reasons."""
+    converted = [convert_entity(program.fields, raw) for raw in records]
+    table = Table(len(records), {f.name: column_from_values(f, [values[f.name] for values, _ in converted])
+                                 for f in program.fields})
+    out = records_from_grades(grade_columns(program, table, as_of, params))
+    for i, (_, errors) in enumerate(converted):
+        if errors:  # a value that cannot be read rejects the entity, for that reason alone
+            out[i] = {"rejected": [(f, v, r, "RG400") for f, v, r in errors]}
+    return out
 
 
 def _score(program: Program, frame: Frame, hits: np.ndarray, ks: dict[str, Kernel],

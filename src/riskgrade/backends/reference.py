@@ -3,13 +3,15 @@
 It restates the grading semantics independently of the numpy code (see ``scoring.combine`` for the
 precedence; its score methods are in ``scoring.plain``), so the two can be held to each other by
 property tests.
+
+As a ``Backend``: ``grade_records`` grades dicts, ``grade_columns`` grades a chunk row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..compiler.program import CompiledExpr, Program
 from ..expr.interpret import Env, evaluate
@@ -17,13 +19,20 @@ from ..scoring.interval import adjust, finish, overdue_days
 from ..scoring.methods import implementation
 from ..scoring.plain import final_level
 from ..table.convert import convert_entity
-from .base import Reason, resolve_params
+from ..table import Table
+from .base import PackGrades, Reason, Record, columns_by_entity, resolve_params
 
 name = "reference"
 
 
-def grade_records(program: Program, records: list[Mapping[str, Any]], as_of: dt.date,
-                  params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+def grade_columns(program: Program, table: Table, as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> PackGrades:
+    """Grade a chunk of typed columns, one entity after another."""
+    return columns_by_entity(grade_entity, program, table, as_of, params)
+
+
+def grade_records(program: Program, records: Sequence[Mapping[str, Any]], as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> list[Record]:
     """Grade raw entity dicts; a rejected entity's record has ``rejected`` with its reasons."""
     chosen = resolve_params(program, params)
     out = []

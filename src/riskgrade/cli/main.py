@@ -22,8 +22,8 @@ from ..errors import RiskgradeError
 from .common import printable
 
 # One module per command under riskgrade/cli/, each with add_parser(sub) and run(args) -> int.
-COMMAND_NAMES = ("grade", "map", "check", "test", "explain", "advise", "diff", "plan", "watch", "status", "schema",
-                 "serve")
+COMMAND_NAMES = ("grade", "map", "check", "test", "compile", "explain", "advise", "diff", "plan", "watch", "status",
+                 "schema", "serve")
 
 
 def commands() -> dict[str, ModuleType]:

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends import batch
-from ..backends.base import PackGrades
+from ..backends.base import Backend, PackGrades
 from ..compiler.program import CompiledField, Program
 from ..errors import OptionError
 from ..resolve import ENTITY_ID, ColumnReport, Resolver
@@ -62,13 +62,15 @@ class GradedChunk:
 
 
 class Grader:
-    """Prepared once for a set of packs and the run's options; grades chunk after chunk.
+    """Prepared once for a set of packs and the run's options; grades chunk after chunk with one
+    engine (``backend``: the batch engine unless another ``backends.Backend`` is given).
 
     The options are checked against the packs here, before any row is read.
     """
 
-    def __init__(self, programs: Sequence[Program], options: GradeOptions) -> None:
+    def __init__(self, programs: Sequence[Program], options: GradeOptions, backend: Backend = batch) -> None:
         self.params_by_pack = options.check(programs)
+        self.backend = backend
         self.programs = list(programs)
         self.options = options
         self.as_of = options.as_of
@@ -112,7 +114,7 @@ class Grader:
         reasons: dict[int, list[tuple[str | None, tuple[str, Any, str, str]]]] = {}
         for program in self.programs:
             table = Table(n, {f.name: self._column(f, chunk, cache, errors) for f in program.fields})
-            grades = batch.grade_columns(program, table, self.as_of, self.params_by_pack[program.pack_id])
+            grades = self.backend.grade_columns(program, table, self.as_of, self.params_by_pack[program.pack_id])
             all_grades.append(grades)
             for i, rs in grades.rejects.items():
                 reasons.setdefault(i, []).extend((program.pack_id, r) for r in rs)

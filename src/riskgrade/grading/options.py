@@ -125,10 +125,20 @@ class GradeOptions(BaseModel):
 
     @classmethod
     def of(cls, options: "GradeOptions | None" = None, **changes: Any) -> "GradeOptions":
-        """``options`` with ``changes`` applied (or new options from ``changes``), validated."""
-        if options is None:
-            return cls(**changes)
-        return cls(**{**dict(options), **changes}) if changes else options
+        """``options`` with ``changes`` applied (or new options from ``changes``), validated. Options
+        built from the same keywords are built once (they are immutable): a caller grading entity
+        after entity with ``as_of=…`` pays for validation once."""
+        if options is not None:
+            return cls(**{**dict(options), **changes}) if changes else options
+        key = _key(changes)
+        found = _RECENT.get(key) if key is not None else None
+        if found is None:
+            found = cls(**changes)
+            if key is not None:
+                if len(_RECENT) >= 256:
+                    _RECENT.clear()
+                _RECENT[key] = found
+        return found
 
     def check(self, programs: Sequence[Program]) -> dict[str, dict[str, Any]]:
         """Each pack's parameters with these options applied; raises OptionError for a parameter no
@@ -160,6 +170,27 @@ def _mapping(value: Any) -> LoadedMapping | None:
     if isinstance(value, (Mapping, RegistryMapping)):
         return mapping_from_data(dict(value) if isinstance(value, Mapping) else value)
     raise OptionError(f"mapping: give a YAML file's path, a dict or a RegistryMapping, not a {type(value).__name__}")
+
+
+_RECENT: dict[Any, GradeOptions] = {}
+
+
+def _key(changes: Mapping[str, Any]) -> Any:
+    """A hashable key for keyword options (types included: 1 and 1.0 and True stay apart), or None."""
+    def freeze(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return ("map", tuple(sorted((str(k), freeze(v)) for k, v in value.items())))
+        if isinstance(value, (list, tuple)):
+            return ("seq", tuple(freeze(v) for v in value))
+        return (type(value).__name__, value)
+    if len(changes) == 1 and type(changes.get("as_of")) is dt.date:  # grade(entity, packs, as_of=day)
+        return ("as_of", changes["as_of"])
+    try:
+        key = tuple(sorted((k, freeze(v)) for k, v in changes.items()))
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _problem(error: Mapping[str, Any]) -> str:

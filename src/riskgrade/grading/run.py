@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import pyarrow as pa
 
-from ..backends import reference
+from ..backends import compiled
 from ..compiler.program import Program
 from ..errors import ColumnsError, InputError
 from ..explain.batch import ExplainingSource, with_column
@@ -20,7 +20,7 @@ from ..io.read import EntitySource, open_entities
 from ..io.outputs import check_outputs
 from ..io.write import ResultWriter, rejects_for_file, write_rejects
 from ..resolve import ColumnReport, Resolver
-from ..results.records import EntityResult, PackResult
+from ..results.records import EntityResult, PackResult, trusted
 from ..results.localize import SHEETS_ZH, ChineseTables
 from ..results.reject_text import ChineseRejects
 from ..results.rejects import RowReject
@@ -174,29 +174,47 @@ def for_people(writer: ResultWriter, lang: str, programs: Sequence[Program], lon
 
 def grade_entity(entity: Mapping[str, Any], programs: Sequence[Program], options: GradeOptions) -> EntityResult:
     """Grade one entity (a dict of field values, keyed and spelled as a registry writes them) with the
-    reference engine; raises InputError naming the field when a value cannot be used."""
-    params = options.check(programs)
+    compiled engine (each pack as straight-line Python, held to the reference engine); raises
+    InputError naming the field when a value cannot be used."""
+    params = _checked(options, programs)
     resolver = resolver_for(programs, options)
     results = []
     for program in programs:
         values = resolver.entity(entity, program)
-        (record,) = reference.grade_records(program, [values], options.as_of, params[program.pack_id])
+        record = compiled.grade_one(program, values, options.as_of, params[program.pack_id])
         if "rejected" in record:
             field_, value, reason, _ = record["rejected"][0]
             raise InputError(f"{reason} (value {value!r})" if value is not None else reason,
                              column=field_, file=f"pack {program.pack_id}")
-        derived = {name: record.get(name) for name, _ in program.derive}
-        core = {k: v for k, v in record.items() if k not in derived}
-        results.append(PackResult(**core, derived=derived))
+        results.append(PackResult.of_record(record))
     if options.strict:
         applies = {r.pack: (int(r.applies), 1) for r in results}
         _refuse(resolver.report("<entity>", [str(k) for k in entity], applies), options)
-    ranked = [r for r in results if r.applies and r.rank is not None]
-    top = min(ranked, key=lambda r: r.rank or 0) if ranked else None
+    top = None  # the most severe pack that applies
+    for r in results:
+        if r.applies and r.rank is not None and (top is None or r.rank < top.rank):
+            top = r
     eid = resolver.entity_id(entity)
-    return EntityResult(entity_id=None if eid is None else normalise_id(str(eid)), as_of=options.as_of,
-                        level=top.level if top else None, rank=top.rank if top else None,
-                        color=top.color if top else None, packs=results)
+    return trusted(EntityResult, {"entity_id": None if eid is None else normalise_id(str(eid)),
+                                  "as_of": options.as_of, "level": top.level if top else None,
+                                  "rank": top.rank if top else None, "color": top.color if top else None,
+                                  "packs": results})
+
+
+_CHECKED: dict[tuple[int, ...], tuple[Any, ...]] = {}
+
+
+def _checked(options: GradeOptions, programs: Sequence[Program]) -> dict[str, dict[str, Any]]:
+    """``options.check(programs)``, remembered for the same options and packs (immutable, and kept
+    alive by the entry, so their ids cannot be reused while it stands): an entity graded after
+    another costs no set-up."""
+    key = (id(options), *map(id, programs))
+    found = _CHECKED.get(key)
+    if found is None or found[0] is not options:
+        if len(_CHECKED) >= 256:
+            _CHECKED.clear()
+        found = _CHECKED[key] = (options, tuple(programs), options.check(programs))
+    return found[2]
 
 
 def resolver_for(programs: Sequence[Program], options: GradeOptions) -> Resolver:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..compiler.program import Program
 from ..errors import OptionError
@@ -66,9 +67,9 @@ class ColumnPlan:
     matches: tuple[ColumnMatch, ...]
     missing_keep: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def renames(self) -> dict[str, str]:
-        """Input header -> the name it is read as, for the columns used."""
+        """Input header -> the name it is read as, for the columns used (worked out once per plan)."""
         return {m.header: m.target for m in self.matches if m.used and m.target is not None}
 
     @property

@@ -43,7 +43,8 @@ class Resolver:
         columns = dict(mapping.mapping.columns) if mapping else {}
         self.names = Names.build(self.programs, carried, columns, id_column, keep)
         self._check_mapping()
-        self._value_maps: dict[CompiledField, ValueMap | None] = {}
+        self._value_maps: dict[int, tuple[CompiledField, ValueMap | None]] = {}
+        self._entity_maps: dict[int, tuple[Program, list[tuple[str, ValueMap]]]] = {}
         self._plans: dict[tuple[str, ...], ColumnPlan] = {}
 
     # --- columns -------------------------------------------------------------------------------
@@ -76,10 +77,13 @@ class Resolver:
     # --- values --------------------------------------------------------------------------------
 
     def value_map(self, f: CompiledField) -> ValueMap | None:
-        if f not in self._value_maps:
+        # by identity: hashing a field (its labels, its items) for every cell of an entity cost more
+        # than grading it; the programs, and so their fields, live as long as this resolver
+        found = self._value_maps.get(id(f))
+        if found is None or found[0] is not f:
             mapped = self.mapping.mapping.values.get(f.name) if self.mapping else None
-            self._value_maps[f] = value_map(f, mapped)
-        return self._value_maps[f]
+            found = self._value_maps[id(f)] = (f, value_map(f, mapped))
+        return found[1]
 
     def values(self, f: CompiledField, raw: pa.Array | pa.ChunkedArray | None) -> Any:
         """A column of field ``f`` with its values spelled as the pack declares them."""
@@ -90,11 +94,18 @@ class Resolver:
         """One entity's dict (keys as a registry names them) as ``program`` reads it."""
         renames = self.plan([str(k) for k in entity]).renames
         out = {renames[str(k)]: v for k, v in entity.items() if str(k) in renames}
-        for f in program.fields:
-            vm = self.value_map(f)
-            if vm is not None and f.name in out:
-                out[f.name] = resolve_cell(vm, out[f.name])
+        for name, vm in self._cell_maps(program):
+            if name in out:
+                out[name] = resolve_cell(vm, out[name])
         return out
+
+    def _cell_maps(self, program: Program) -> list[tuple[str, ValueMap]]:
+        """The fields of ``program`` whose values are respelled, with their maps (worked out once)."""
+        found = self._entity_maps.get(id(program))
+        if found is None or found[0] is not program:
+            pairs = [(f.name, vm) for f in program.fields if (vm := self.value_map(f)) is not None]
+            found = self._entity_maps[id(program)] = (program, pairs)
+        return found[1]
 
     def entity_id(self, entity: Mapping[str, Any]) -> str | None:
         """The id of one entity's dict (under whichever name the registry gives it)."""

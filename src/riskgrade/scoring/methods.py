@@ -9,6 +9,9 @@ method the engine lacks (never a silent fallback). The engines and what they are
   NaN or ±inf where there is no score.
 - ``reference`` (plain Python, one entity): ``(program, fired, value) -> score or None``; ``fired`` is
   the list of fired rules, ``value(expr, rule_points=None)`` evaluates an expression for the entity.
+- ``compiled`` (Python source for one entity, ``scoring.source``): ``(program, src, fired, value) -> the
+  local holding the score``; ``fired`` names the locals that say whether each rule fired and hold each
+  group's points, ``value(expr, rule_points=None)`` writes an expression and returns its local.
 - ``bounds`` (the linter): ``program -> (lowest, highest)`` score the method can give (±inf where it
   cannot tell), so that unreachable levels can be found.
 
@@ -22,7 +25,7 @@ from typing import Any, Callable, TypeVar
 from ..errors import EngineError
 from ..model.scoring import SCORE_METHODS, ScoreMethod
 
-ENGINES = ("batch", "reference", "bounds")
+ENGINES = ("batch", "reference", "compiled", "bounds")
 IMPLEMENTATIONS: dict[str, dict[str, Callable[..., Any]]] = {engine: {} for engine in ENGINES}
 
 F = TypeVar("F", bound=Callable[..., Any])

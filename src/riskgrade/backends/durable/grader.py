@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ...compiler.program import CompiledExpr, Program
 from ...errors import EngineError
@@ -21,7 +21,8 @@ from ...expr.interpret import Env, evaluate
 from ...expr.nodes import BOOLEAN, Const
 from ...table.convert import convert_entity
 from .. import reference
-from ..base import resolve_params
+from ...table import Table
+from ..base import PackGrades, Record, columns_by_entity, resolve_params
 from .host import DurableHost, fnv1a32
 from .rulesets import KIND, Lowering, constant
 
@@ -55,8 +56,8 @@ class DurableGrader:
         """Sub-expressions routed through precomputed values (not lowered into durable conditions)."""
         return list(self._compiled.lowering.where.values())
 
-    def grade_records(self, records: list[Mapping[str, Any]], as_of: dt.date,
-                      params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def grade_records(self, records: Sequence[Mapping[str, Any]], as_of: dt.date,
+                      params: Mapping[str, Any] | None = None) -> list[Record]:
         """Grade raw entity dicts; a rejected entity's record has ``rejected`` with its reasons."""
         chosen = resolve_params(self.program, params)
         out = []
@@ -103,13 +104,28 @@ class DurableGrader:
 _RESERVED_HASH = fnv1a32(f"sid-{SID}")
 
 
-def grade_records(program: Program, records: list[Mapping[str, Any]], as_of: dt.date,
-                  params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Backend entry point: grade with a grader cached on the (immutable) Program."""
+def grader_for(program: Program) -> DurableGrader:
+    """The program's grader, built on first use and cached on the (immutable) Program."""
     grader = program.cache.get("durable_grader")
     if grader is None:
         grader = program.cache["durable_grader"] = DurableGrader(program)
-    return grader.grade_records(records, as_of, params)
+    return grader
+
+
+def grade_records(program: Program, records: Sequence[Mapping[str, Any]], as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> list[Record]:
+    """Backend entry point: grade raw entity dicts."""
+    return grader_for(program).grade_records(records, as_of, params)
+
+
+def grade_columns(program: Program, table: Table, as_of: dt.date,
+                  params: Mapping[str, Any] | None = None) -> PackGrades:
+    """Backend entry point: grade a chunk of typed columns, one entity after another."""
+    return columns_by_entity(_grade_entity, program, table, as_of, params)
+
+
+def _grade_entity(program: Program, values: Mapping[str, Any], as_of: dt.date, params: Mapping[str, Any]) -> Record:
+    return grader_for(program).grade_entity(values, as_of, params)
 
 
 def _compile(program: Program) -> _Compiled:
@@ -168,4 +184,4 @@ def _decided(program: Program, truth: list[bool | None]) -> Program:
 _ANSWER = {v: Const(BOOLEAN, 0, 0, v) for v in (True, False, None)}
 
 
-__all__ = ["DurableGrader", "grade_records", "name"]
+__all__ = ["DurableGrader", "grade_columns", "grade_records", "grader_for", "name"]
